@@ -1,0 +1,330 @@
+"""Headless commands: ``stream``, ``demo``, ``encoders``, ``key``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from console.errors import UserError
+from console.platforms.credentials import redact
+
+log = logging.getLogger("console")
+
+
+class _RedactingFilter(logging.Filter):
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = secrets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.getMessage()
+        clean = redact(msg, *self.secrets)
+        if clean != msg:
+            record.msg, record.args = clean, None
+        return True
+
+
+def _setup_logging(secrets: list[str], verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_RedactingFilter(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def _positive_duration(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"bad duration '{text}': give seconds > 0, e.g. 30")
+    return value
+
+
+def _fps(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 60:
+        raise argparse.ArgumentTypeError(
+            f"bad fps '{text}': give a whole number from 1 to 60, e.g. 30"
+        )
+    return int(text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line, like every other error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(f"{message} (see `{self.prog} --help`)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="live-console", description="Live-commerce streaming console.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    def media_args(p: argparse.ArgumentParser, video: str, audio: str) -> None:
+        p.add_argument(
+            "--video", default=video, help="testpattern, image:PATH, file:PATH, camera:INDEX_OR_URL"
+        )
+        p.add_argument(
+            "--audio", default=audio, help="tone[:HZ], silence, mic[:NAME_OR_INDEX], file:PATH"
+        )
+        p.add_argument(
+            "--canvas", default="720x1280", help="720x1280, 1080x1920, 1280x720 or 1920x1080"
+        )
+        p.add_argument("--fps", type=_fps, default=30)
+        p.add_argument("--bitrate", default="2500k", help="video bitrate, e.g. 2500k or 4.5M")
+        p.add_argument(
+            "--encoder",
+            default="auto",
+            help="auto, libx264, h264_nvenc, h264_qsv, h264_amf, h264_videotoolbox",
+        )
+        p.add_argument("--preset", default="veryfast", help="libx264 preset")
+        p.add_argument("--duration", type=_positive_duration, help="stop after SECONDS")
+        p.add_argument("--record", metavar="PATH", help="also record to this FLV file")
+
+    s = sub.add_parser("stream", help="push to an RTMP/RTMPS server")
+    s.add_argument("--url", required=True, help="server URL, e.g. rtmp://host/app")
+    keys = s.add_mutually_exclusive_group()
+    keys.add_argument("--key", help="stream key (visible to other processes; prefer --key-name)")
+    keys.add_argument("--key-name", help="name of a stream key stored with `live-console key set`")
+    s.add_argument("--ca-file", help="extra CA certificate (PEM) to trust for RTMPS")
+    s.add_argument("--connect-timeout", type=_positive_duration, default=5.0)
+    s.add_argument("--write-timeout", type=_positive_duration, default=5.0)
+    media_args(s, "testpattern", "tone")
+
+    d = sub.add_parser(
+        "demo", help="rehearse the built-in demo show to a local recording (no account, no camera)"
+    )
+    media_args(d, "testpattern", "tone")
+    d.set_defaults(duration=None)
+
+    sub.add_parser("encoders", help="list the H.264 encoders that open on this machine")
+
+    k = sub.add_parser("key", help="store or delete a stream key in the OS keyring")
+    k.add_argument("action", choices=["set", "delete"])
+    k.add_argument("name")
+    return parser
+
+
+def _status_line(stats, live_for: float) -> str:  # noqa: ANN001 - PipelineStats
+    outs = " ".join(
+        f"{o.name}:{o.state.name.lower()}"
+        + (f" {o.bitrate_kbps:.0f}kbps" if o.bitrate_kbps else "")
+        for o in stats.outputs
+    )
+    t = str(dt.timedelta(seconds=int(live_for)))
+    return (
+        f"{t} | {stats.render_fps:4.1f} fps | encoder {stats.encoder} | "
+        f"dropped {stats.dropped_total} | {outs}"
+    )
+
+
+def _run_pipeline(
+    args: argparse.Namespace, destinations: list, record: str | None, secrets: list[str]
+) -> int:
+    from console.media.audio import AudioMixer
+    from console.media.compositor import Scene, VideoLayer, parse_canvas
+    from console.media.encoder import EncoderSettings, parse_bitrate
+    from console.media.output import OutputState
+    from console.media.pipeline import Pipeline
+    from console.media.qt import ensure_gui_app
+    from console.media.recorder import FlvRecorder, check_record_path
+    from console.media.source_specs import SourceFactory
+
+    canvas = parse_canvas(args.canvas)
+    settings = EncoderSettings(
+        width=canvas[0],
+        height=canvas[1],
+        fps=args.fps,
+        video_bitrate=parse_bitrate(args.bitrate),
+        encoder=args.encoder,
+        preset=args.preset,
+    )
+    outputs = list(destinations)
+    recorder = None
+    if record:
+        recorder = FlvRecorder(check_record_path(record))
+        outputs.append(recorder)
+    ensure_gui_app()
+    factory = SourceFactory(canvas, args.fps)
+    video = factory.video(args.video)
+    audio = factory.audio(args.audio)
+    scene = Scene()
+    scene.add(VideoLayer(video))
+    mixer = AudioMixer()
+    mixer.add(audio)
+    pipeline = Pipeline(settings, scene, mixer, outputs)
+
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    failure: str | None = None
+    pipeline.start()
+    stats = pipeline.stats()
+    if stats.encoder_fallback:
+        print(f"warning: {stats.encoder_fallback}", file=sys.stderr)
+    started = time.monotonic()
+    tty = sys.stderr.isatty()
+    warned: set[str] = set()
+    try:
+        while not stop.wait(1.0):
+            stats = pipeline.stats()
+            if stats.error:
+                failure = stats.error
+                break
+            for o in stats.outputs:
+                if o.state == OutputState.FAILED and o.error:
+                    if recorder is not None and o.name == recorder.name:
+                        if o.name not in warned:
+                            warned.add(o.name)
+                            print(f"warning: {redact(o.error, *secrets)}", file=sys.stderr)
+                    else:
+                        failure = o.error
+            if failure:
+                break
+            line = _status_line(stats, time.monotonic() - started)
+            print(redact(line, *secrets), end="\r" if tty else "\n", file=sys.stderr, flush=True)
+            if args.duration and time.monotonic() - started >= args.duration:
+                break
+    finally:
+        pipeline.stop()
+        signal.signal(signal.SIGINT, previous)
+    stats = pipeline.stats()
+    if tty:
+        print(file=sys.stderr)
+    summary = (
+        f"streamed {stats.uptime_s:.1f} s: {stats.frames_encoded} frames encoded with {stats.encoder}, "
+        f"dropped {stats.dropped_total}" + (f" {stats.dropped}" if stats.dropped else "")
+    )
+    for o in stats.outputs:
+        summary += f"; {o.name}: {o.bytes_sent / 1e6:.1f} MB {o.state.name.lower()}"
+        summary += "".join(f", dropped {n} ({cause})" for cause, n in o.dropped.items())
+    print(redact(summary, *secrets), file=sys.stderr)
+    if recorder is not None:
+        print(f"recording: {recorder.path}", file=sys.stderr)
+    if failure:
+        raise UserError(redact(failure, *secrets))
+    return 0
+
+
+def _cmd_stream(args: argparse.Namespace) -> int:
+    from console.media.rtmp import RtmpPublisher, parse_rtmp_url
+    from console.platforms.credentials import get_key
+
+    key = args.key
+    if args.key is not None:
+        print(
+            "warning: --key is visible to other processes on this machine; prefer --key-name",
+            file=sys.stderr,
+        )
+    if args.key_name:
+        key = get_key(args.key_name)
+    secrets = [key] if key else []
+    _SECRETS.extend(secrets)
+    _setup_logging(secrets, args.verbose)
+    if args.ca_file and not Path(args.ca_file).is_file():
+        raise UserError(f"CA file not found: {args.ca_file}")
+    parse_rtmp_url(args.url, key)  # validate before opening any device
+    publisher = RtmpPublisher(
+        args.url,
+        key,
+        name="rtmp",
+        ca_file=args.ca_file,
+        connect_timeout=args.connect_timeout,
+        write_timeout=args.write_timeout,
+    )
+    return _run_pipeline(args, [publisher], args.record, secrets)
+
+
+def default_recording_path(stem: str) -> Path:
+    from platformdirs import user_videos_dir
+
+    folder = Path(user_videos_dir()) / "live-console"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.flv"
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    _setup_logging([], args.verbose)
+    record = args.record or str(default_recording_path("demo-rehearsal"))
+    print(
+        f"REHEARSAL: demo show, nothing leaves this machine; recording to {record}", file=sys.stderr
+    )
+    if args.duration is None:
+        print("press Ctrl-C to stop", file=sys.stderr)
+    return _run_pipeline(args, [], record, [])
+
+
+def _cmd_encoders(_: argparse.Namespace) -> int:
+    from console.media.encoder import available_encoders
+
+    for name in available_encoders():
+        print(name)
+    return 0
+
+
+def _cmd_key(args: argparse.Namespace) -> int:
+    from console.platforms.credentials import delete_key, set_key
+
+    if args.action == "delete":
+        delete_key(args.name)
+        print(f"deleted stream key '{args.name}'")
+        return 0
+    import getpass
+
+    key = (
+        getpass.getpass(f"paste the stream key for '{args.name}': ")
+        if sys.stdin.isatty()
+        else sys.stdin.readline()
+    )
+    set_key(args.name, key)
+    print(f"stored stream key '{args.name}' in the OS keyring")
+    return 0
+
+
+COMMANDS = {"stream": _cmd_stream, "demo": _cmd_demo, "encoders": _cmd_encoders, "key": _cmd_key}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            args = build_parser().parse_args(["demo", *argv])
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, the details go to a file
+        report = _write_crash_report()
+        print(f"error: unexpected {exc.__class__.__name__}; details in {report}", file=sys.stderr)
+        return 1
+
+
+def _write_crash_report() -> Path:
+    import traceback
+
+    from platformdirs import user_log_dir
+
+    folder = Path(user_log_dir("live-console"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}.txt"
+    path.write_text(redact(traceback.format_exc(), *_SECRETS), encoding="utf-8")
+    return path
+
+
+_SECRETS: list[str] = []
+
+
+if __name__ == "__main__":
+    sys.exit(main())
