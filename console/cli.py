@@ -127,8 +127,30 @@ def _status_line(stats, live_for: float) -> str:  # noqa: ANN001 - PipelineStats
     )
 
 
+def _demo_overlays() -> list:
+    from console.media.compositor import NormRect
+    from console.overlays.basic import BannerLayer, BannerStyle, ClockLayer
+
+    return [
+        BannerLayer(
+            "彩排 REHEARSAL · 演示直播间", NormRect(0.04, 0.03, 0.62, 0.05), name="rehearsal"
+        ),
+        ClockLayer(NormRect(0.70, 0.03, 0.26, 0.05)),
+        BannerLayer(
+            "限时秒杀 ¥59 · 满199减30",
+            NormRect(0.06, 0.84, 0.88, 0.06),
+            BannerStyle(background="#E6FF6A00"),
+            name="promo",
+        ),
+    ]
+
+
 def _run_pipeline(
-    args: argparse.Namespace, destinations: list, record: str | None, secrets: list[str]
+    args: argparse.Namespace,
+    destinations: list,
+    record: str | None,
+    secrets: list[str],
+    overlays: list | None = None,
 ) -> int:
     from console.media.audio import AudioMixer
     from console.media.compositor import Scene, VideoLayer, parse_canvas
@@ -159,6 +181,8 @@ def _run_pipeline(
     audio = factory.audio(args.audio)
     scene = Scene()
     scene.add(VideoLayer(video))
+    for layer in overlays or []:
+        scene.add(layer)
     mixer = AudioMixer()
     mixer.add(audio)
     pipeline = Pipeline(settings, scene, mixer, outputs)
@@ -260,7 +284,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
     if args.duration is None:
         print("press Ctrl-C to stop", file=sys.stderr)
-    return _run_pipeline(args, [], record, [])
+    return _run_pipeline(args, [], record, [], overlays=_demo_overlays())
 
 
 def _cmd_encoders(_: argparse.Namespace) -> int:

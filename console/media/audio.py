@@ -408,8 +408,12 @@ class MicSource:
                 self._resampler = av.AudioResampler(format="flt", layout="stereo", rate=SAMPLE_RATE)
 
     def start(self) -> None:
+        """Open the device. Raises :class:`UserError` (also left in :attr:`error`) when it is
+        unknown or will not open. Starting a source that failed reopens it."""
         if self._stream is not None:
-            return
+            if self.error is None:
+                return
+            self.stop()
         self.error = None
         try:
             self._open()
@@ -445,6 +449,7 @@ class MicSource:
         abandoned = threading.Event()
 
         def opener() -> None:
+            stream = None
             try:
                 stream = sd.InputStream(
                     device=self.device_index,
@@ -461,6 +466,8 @@ class MicSource:
             except Exception as exc:
                 self._running = False
                 result["error"] = exc
+                if stream is not None:
+                    _close_quietly(stream)
                 return
             if abandoned.is_set():
                 self._running = False
