@@ -8,7 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-pytest_plugins = ["tests.fixtures.media"]
+pytest_plugins = ["tests.fixtures.media", "tests.fixtures.pulse"]
 
 
 @pytest.fixture(autouse=True)
