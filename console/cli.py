@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from console.errors import UserError
+from console.errors import StreamFailed, UserError
 from console.platforms.credentials import redact
 
 log = logging.getLogger("console")
@@ -235,7 +235,7 @@ def _run_pipeline(
     if recorder is not None:
         print(f"recording: {recorder.path}", file=sys.stderr)
     if failure:
-        raise UserError(redact(failure, *secrets))
+        raise StreamFailed(redact(failure, *secrets))
     return 0
 
 
@@ -326,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         return 0
     except Exception as exc:  # noqa: BLE001 - the user gets one line, the details go to a file

@@ -8,7 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-pytest_plugins = ["tests.fixtures.media", "tests.fixtures.pulse"]
+pytest_plugins = ["tests.fixtures.media", "tests.fixtures.pulse", "tests.fixtures.rtmp_servers"]
 
 
 @pytest.fixture(autouse=True)

@@ -117,3 +117,51 @@ def test_missing_keyring_entry(tmp_path: Path):
         env={"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"},
     )
     assert_one_line_error(proc, "nope")
+
+
+def test_stream_to_nginx_and_record(nginx_rtmp, tmp_path: Path):
+    record = tmp_path / "local.flv"
+    proc = run_cli(
+        "stream", "--url", nginx_rtmp.url(), "--key", SECRET, "--duration", "3",
+        "--canvas", "1280x720", "--record", str(record),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert SECRET not in proc.stderr + proc.stdout
+    assert "rtmp:live" in proc.stderr  # the status line showed the destination live
+    server = decode(nginx_rtmp.wait_recording(SECRET))
+    local = decode(record)
+    for got in (server, local):
+        assert (got.width, got.height) == (1280, 720)
+        assert got.duration >= 2.0
+    # encode once: the server and the local file hold the same number of pictures
+    assert abs(len(server.frame_times) - len(local.frame_times)) <= 2
+
+
+def test_rtmps_with_trusted_ca(nginx_rtmp):
+    key = "tls-ok"
+    proc = run_cli(
+        "stream", "--url", nginx_rtmp.rtmps_url(), "--key", key, "--duration", "2",
+        "--ca-file", str(nginx_rtmp.ca_file),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert decode(nginx_rtmp.wait_recording(key)).video_codec == "h264"
+
+
+def test_rtmps_with_untrusted_certificate_is_refused(nginx_rtmp):
+    proc = run_cli("stream", "--url", nginx_rtmp.rtmps_url(), "--key", SECRET, "--duration", "20")
+    assert proc.returncode == 1
+    line = assert_one_line_error(proc)
+    assert "certificate" in line.lower() or "tls" in line.lower()
+
+
+def test_publish_refused(nginx_rtmp):
+    proc = run_cli("stream", "--url", nginx_rtmp.url("closed"), "--key", SECRET, "--duration", "20")
+    assert proc.returncode == 1
+    assert_one_line_error(proc, "refused")
+
+
+def test_missing_ca_file():
+    proc = run_cli(
+        "stream", "--url", "rtmps://localhost/live", "--key", SECRET, "--ca-file", "/no/ca.pem"
+    )
+    assert_one_line_error(proc, "CA file not found")

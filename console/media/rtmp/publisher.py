@@ -1,0 +1,1075 @@
+"""Our own RTMP/RTMPS publisher: FLV tags in, an RTMP stream on a socket we own out.
+
+One send thread per destination does all socket I/O (non-blocking, multiplexed with
+``select``), so a stalled link never blocks the caller: :meth:`RtmpPublisher.send` only
+appends to a bounded queue measured in milliseconds of media and applies the drop policy
+(non-keyframe video first, audio and header tags only past the hard cap).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import select
+import socket
+import ssl
+import struct
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import truststore
+
+from console.errors import UserError
+from console.media.flv import FlvTag, TagType
+from console.media.output import DropCounter, OutputState, OutputStats, StateCallback
+from console.media.rtmp import amf0
+from console.media.rtmp.chunk import (
+    ACKNOWLEDGEMENT,
+    COMMAND_AMF0,
+    COMMAND_AMF3,
+    SET_PEER_BANDWIDTH,
+    UC_PING_REQUEST,
+    UC_PING_RESPONSE,
+    USER_CONTROL,
+    WINDOW_ACK_SIZE,
+    ChunkError,
+    ChunkReader,
+    ChunkWriter,
+    Message,
+    acknowledgement,
+    user_control,
+    window_ack_size,
+)
+from console.media.rtmp.handshake import HandshakeError, client_handshake
+
+log = logging.getLogger(__name__)
+
+FLASH_VER = "FMLE/3.0 (compatible; FMSc/1.0)"
+OUT_CHUNK_SIZE = 4096
+ACK_WINDOW = 131072  # ask the server to acknowledge every 128 KiB: the honest bitrate
+SEND_SLICE = 16384  # bytes handed to one send() (one TLS record)
+BATCH_TAGS = 32
+BITRATE_WINDOW_S = 5.0
+
+CSID_CONTROL = 2
+CSID_COMMAND = 3
+CSID_AUDIO = 4
+CSID_DATA = 5
+CSID_VIDEO = 6
+CSID_STREAM_COMMAND = 8
+
+_SET_DATA_FRAME = amf0.encode("@setDataFrame")
+
+
+# --------------------------------------------------------------------------- URL handling
+
+
+@dataclass(frozen=True)
+class RtmpTarget:
+    """A parsed destination."""
+
+    scheme: str
+    host: str
+    port: int
+    app: str
+    stream_name: str
+    tc_url: str
+
+    @property
+    def host_port(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+
+def parse_rtmp_url(url: str, key: str | None = None) -> tuple[str, str, int, str, str, str]:
+    """Split a server URL (+ stream key) into (scheme, host, port, app, stream_name, tcUrl).
+
+    With a key, the whole URL path is the application and the key is the stream name (how
+    platforms hand out "server URL" + "stream key"); queries in the key are kept intact.
+    Without one, the first path segment is the application and the rest the stream name.
+    """
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+        port_in_url = parts.port
+    except ValueError as exc:
+        raise UserError(f"bad server URL ({exc}): use rtmp://HOST[:PORT]/APP") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("rtmp", "rtmps"):
+        shown = scheme or "none"
+        raise UserError(
+            f"unsupported URL scheme '{shown}': the server URL must start with rtmp:// or rtmps://"
+        )
+    host = parts.hostname or ""
+    if not host:
+        raise UserError("no server host in the URL: use rtmp://HOST[:PORT]/APP")
+    port = port_in_url or (443 if scheme == "rtmps" else 1935)
+    path = parts.path.lstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    key = (key or "").strip().lstrip("/")
+    if key:
+        app = path.rstrip("/") + query
+        stream_name = key
+    else:
+        app, _, stream_name = path.partition("/")
+        stream_name = stream_name + query if stream_name else ""
+    if not app:
+        raise UserError("no application in the server URL: use rtmp://HOST[:PORT]/APP")
+    if not stream_name:
+        raise UserError("no stream key: pass the key or put it at the end of the server URL")
+    netloc_host = f"[{host}]" if ":" in host else host
+    netloc = f"{netloc_host}:{port_in_url}" if port_in_url else netloc_host
+    tc_url = f"{scheme}://{netloc}/{app}"
+    return scheme, host, port, app, stream_name, tc_url
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """Replace every secret (and the parts of a ``name?query`` key) in ``text`` with ****."""
+    pieces: set[str] = set()
+    for secret in secrets:
+        if not secret:
+            continue
+        pieces.add(secret)
+        pieces.add(quote(secret, safe=""))
+        base, _, query = secret.partition("?")
+        pieces.add(base)
+        for pair in query.split("&"):
+            pieces.add(pair.partition("=")[2])
+    for piece in sorted((p for p in pieces if len(p) >= 4), key=len, reverse=True):
+        text = text.replace(piece, "****")
+    return text
+
+
+# --------------------------------------------------------------------------- internals
+
+
+class _Fail(Exception):
+    """A failure with a user-facing one-line message."""
+
+
+class _Aborted(Exception):
+    """stop() ran out of patience (or came while connecting): drop everything and close."""
+
+
+class _Eof(Exception):
+    """The server closed the connection."""
+
+
+@dataclass
+class _Command:
+    name: str
+    txn: float
+    args: list[Any]
+
+    def info(self) -> dict[str, Any]:
+        for arg in self.args:
+            if isinstance(arg, dict):
+                return arg
+        return {}
+
+
+@dataclass
+class _Session:
+    sock: socket.socket
+    writer: ChunkWriter = field(default_factory=ChunkWriter)
+    reader: ChunkReader = field(default_factory=ChunkReader)
+    stream_id: int = 0
+    txn: int = 0
+    server_ack_window: int = 0
+    last_ack_sent: int = 0
+    acked_raw_last: int = 0
+    pending_write: memoryview | None = None
+    pending_cmds: deque[_Command] = field(default_factory=deque)
+
+    def next_txn(self) -> int:
+        self.txn += 1
+        return self.txn
+
+
+def _reason(info: dict[str, Any], fallback: str) -> str:
+    code = str(info.get("code") or "")
+    desc = str(info.get("description") or "")
+    if code and desc:
+        return f"{code} ({desc})"
+    return code or desc or fallback
+
+
+class RtmpPublisher:
+    """Publishes FLV tags to one RTMP/RTMPS destination on its own send thread."""
+
+    def __init__(
+        self,
+        url: str,
+        key: str | None = None,
+        *,
+        name: str | None = None,
+        ca_file: str | None = None,
+        connect_timeout: float = 5.0,
+        write_timeout: float = 5.0,
+        max_queue_ms: int = 3000,
+        drop_threshold_ms: int = 700,
+        on_state: StateCallback | None = None,
+        handshake: str = "digest",
+        send_buffer: int | None = 256 * 1024,
+        ack_window: int = ACK_WINDOW,
+    ) -> None:
+        if handshake not in ("digest", "plain"):
+            raise ValueError("handshake must be 'digest' or 'plain'")
+        scheme, host, port, app, stream_name, tc_url = parse_rtmp_url(url, key)
+        self._target = RtmpTarget(scheme, host, port, app, stream_name, tc_url)
+        self._secrets = (key, stream_name)
+        self.name = name or f"{scheme}://{self._target.host_port}/{app}"
+        self.ca_file = ca_file
+        self.connect_timeout = connect_timeout
+        self.write_timeout = write_timeout
+        self.max_queue_ms = max_queue_ms
+        self.drop_threshold_ms = drop_threshold_ms
+        self.handshake = handshake
+        self.send_buffer = send_buffer
+        self.ack_window = ack_window
+        self._on_state = on_state
+
+        self._lock = threading.Lock()
+        self._queue: deque[FlvTag] = deque()
+        self._headers: dict[TagType, FlvTag] = {}
+        self._skip_video = False  # drop incoming P-frames until the next keyframe
+        self._out_skip_video = False  # the send thread skips P-frames until a keyframe
+        self._idle = False
+        self._drops = DropCounter()
+
+        self._state = OutputState.OFFLINE
+        self._error: str | None = None
+        self._live = threading.Event()
+        self._settled = threading.Event()  # LIVE, FAILED or ENDED reached
+        self._done = threading.Event()  # ENDED or FAILED
+        self._stopping = threading.Event()
+        self._abort = threading.Event()
+        self._drain_deadline = float("inf")
+        self._thread: threading.Thread | None = None
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+
+        self._bytes_sent = 0
+        self._bytes_acked = 0
+        self._tags_sent = 0
+        self._ack_samples: deque[tuple[float, int]] = deque()
+        self.server_handshake_digest: bool | None = None
+        self.pings_answered = 0
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def state(self) -> OutputState:
+        return self._state
+
+    @property
+    def error(self) -> str | None:
+        return self._error
+
+    @property
+    def target(self) -> RtmpTarget:
+        return self._target
+
+    def start(self) -> None:
+        """Start the send thread (connect, publish, then send queued tags)."""
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(
+            target=self._run, name=f"rtmp-send {self.name}", daemon=True
+        )
+        self._thread.start()
+
+    def send(self, tag: FlvTag) -> None:
+        """Queue one tag; never blocks on the network. Applies the drop policy."""
+        with self._lock:
+            if self._done.is_set() or self._stopping.is_set():
+                self._drops.add("offline")
+                return
+            if tag.header:
+                self._headers[tag.kind] = tag
+            elif tag.is_video and self._skip_video:
+                if not tag.keyframe:
+                    self._drops.add("congestion")
+                    return
+                self._skip_video = False
+            self._queue.append(tag)
+            if self._queued_ms_locked() > self.drop_threshold_ms:
+                self._drop_congestion_locked()
+            if self._queued_ms_locked() > self.max_queue_ms:
+                self._drop_oldest_locked()
+            wake = self._idle
+            self._idle = False
+        if wake:
+            self._wake()
+
+    def wait_live(self, timeout: float | None = None) -> bool:
+        """Wait until the stream is LIVE (True) or has failed/ended or time ran out (False)."""
+        self._settled.wait(timeout)
+        return self._state == OutputState.LIVE
+
+    def wait_done(self, timeout: float | None = None) -> bool:
+        """Wait until the publisher has ENDED or FAILED."""
+        return self._done.wait(timeout)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Flush what is queued (briefly), unpublish, close and join; bounded by ``timeout``."""
+        deadline = time.monotonic() + max(0.0, timeout)
+        self._drain_deadline = time.monotonic() + timeout * 0.5
+        self._stopping.set()
+        self._wake()
+        thread = self._thread
+        if thread is None:
+            if not self._done.is_set():
+                self._set_state(OutputState.ENDED)
+            self._close_wake()
+            return
+        thread.join(max(0.0, deadline - time.monotonic() - timeout * 0.2))
+        if thread.is_alive():
+            self._abort.set()
+            self._wake()
+            thread.join(max(0.0, deadline - time.monotonic()))
+        if not thread.is_alive():
+            self._close_wake()
+
+    def stats(self) -> OutputStats:
+        """A snapshot of the counters (never contains the stream key)."""
+        with self._lock:
+            queued = self._queued_ms_locked()
+        return OutputStats(
+            name=self.name,
+            state=self._state,
+            error=self._error,
+            bytes_sent=self._bytes_sent,
+            bytes_acked=self._bytes_acked,
+            tags_sent=self._tags_sent,
+            queued_ms=queued,
+            bitrate_kbps=self._bitrate_kbps(),
+            dropped=self._drops.snapshot(),
+        )
+
+    # ----------------------------------------------------------------- queue policy
+
+    def _queued_ms_locked(self) -> int:
+        first = next((t for t in self._queue if not t.header), None)
+        last = next((t for t in reversed(self._queue) if not t.header), None)
+        if first is None or last is None:
+            return 0
+        return max(0, last.timestamp_ms - first.timestamp_ms)
+
+    def _drop_congestion_locked(self) -> None:
+        """Drop every queued non-keyframe video tag; skip new ones until a keyframe."""
+        kept: deque[FlvTag] = deque()
+        dropped = 0
+        for t in self._queue:
+            if t.is_video and not t.header and not t.keyframe:
+                dropped += 1
+            else:
+                kept.append(t)
+        if dropped:
+            self._queue = kept
+            self._drops.add("congestion", dropped)
+        self._skip_video = True
+
+    def _drop_oldest_locked(self) -> None:
+        """Past the hard cap: drop the oldest non-header tags (audio too)."""
+        dropped = 0
+        while self._queued_ms_locked() > self.max_queue_ms:
+            idx = next((i for i, t in enumerate(self._queue) if not t.header), None)
+            if idx is None:
+                break
+            victim = self._queue[idx]
+            del self._queue[idx]
+            dropped += 1
+            if victim.is_video:
+                self._out_skip_video = True
+        if dropped:
+            self._drops.add("queue_full", dropped)
+
+    def _take_batch(self) -> list[FlvTag]:
+        with self._lock:
+            batch: list[FlvTag] = []
+            while self._queue and len(batch) < BATCH_TAGS:
+                tag = self._queue.popleft()
+                if tag.is_video and not tag.header and self._out_skip_video:
+                    if not tag.keyframe:
+                        self._drops.add("queue_full")
+                        continue
+                    self._out_skip_video = False
+                batch.append(tag)
+            if not batch:
+                self._idle = True
+            return batch
+
+    # ----------------------------------------------------------------- state
+
+    def _set_state(self, state: OutputState, error: str | None = None) -> None:
+        if error is not None:
+            error = redact(error, *self._secrets)
+        self._state = state
+        self._error = error
+        if state == OutputState.LIVE:
+            self._live.set()
+            self._settled.set()
+        elif state in (OutputState.ENDED, OutputState.FAILED):
+            self._settled.set()
+            self._done.set()
+        if error:
+            log.warning("%s: %s", self.name, error)
+        else:
+            log.info("%s: %s", self.name, state.name)
+        if self._on_state is not None:
+            try:
+                self._on_state(self.name, state, error)
+            except Exception:
+                log.exception("state callback failed")
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"\0")
+
+    def _close_wake(self) -> None:
+        for s in (self._wake_r, self._wake_w):
+            with contextlib.suppress(OSError):
+                s.close()
+
+    def _bitrate_kbps(self) -> float:
+        now = time.monotonic()
+        samples = list(self._ack_samples)
+        if len(samples) < 2:
+            return 0.0
+        # Baseline: the newest sample at least one window old, else the oldest we have.
+        base = samples[0]
+        for s in samples:
+            if s[0] <= now - BITRATE_WINDOW_S:
+                base = s
+        last = samples[-1]
+        span = now - base[0]
+        if span <= 0 or last[1] <= base[1]:
+            return 0.0
+        return (last[1] - base[1]) * 8 / span / 1000.0
+
+    # ----------------------------------------------------------------- send thread
+
+    def _run(self) -> None:
+        sess: _Session | None = None
+        try:
+            self._set_state(OutputState.CONNECTING)
+            sess = self._connect()
+            self._set_state(OutputState.LIVE)
+            self._stream(sess)
+            self._unpublish(sess)
+            self._close(sess, graceful=True)
+            sess = None
+            self._set_state(OutputState.ENDED)
+        except _Aborted:
+            self._set_state(OutputState.ENDED)
+        except _Fail as exc:
+            if self._stopping.is_set() and self._state == OutputState.CONNECTING:
+                self._set_state(OutputState.ENDED)
+            else:
+                self._set_state(OutputState.FAILED, str(exc))
+        except Exception as exc:  # a bug: report it as one line, never a traceback to the user
+            log.exception("RTMP send thread crashed")
+            self._set_state(
+                OutputState.FAILED,
+                f"internal error in the RTMP sender ({type(exc).__name__}: {exc}): please report it",
+            )
+        finally:
+            if sess is not None:
+                self._close(sess, graceful=False)
+            if self._stopping.is_set():
+                self._close_wake()
+
+    # -- low-level I/O ---------------------------------------------------------
+
+    def _wait_io(
+        self,
+        sock: socket.socket,
+        *,
+        read: bool,
+        write: bool,
+        deadline: float,
+        wake_returns: bool = False,
+    ) -> bool:
+        """Wait until ``sock`` is ready (True) or the deadline passes (False).
+
+        A wake-up from send()/stop() returns True only with ``wake_returns``; an abort (or a
+        stop while still connecting) raises :class:`_Aborted`.
+        """
+        while True:
+            if self._abort.is_set() or (
+                self._stopping.is_set() and self._state == OutputState.CONNECTING
+            ):
+                raise _Aborted()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            rl: list[Any] = [self._wake_r]
+            if read:
+                rl.append(sock)
+            wl = [sock] if write else []
+            try:
+                r, w, _ = select.select(rl, wl, [], min(remaining, 1.0))
+            except (OSError, ValueError) as exc:
+                raise _Fail(f"the connection to {self._target.host_port} broke ({exc})") from None
+            if self._wake_r in r:
+                with contextlib.suppress(OSError):
+                    while self._wake_r.recv(4096):
+                        pass
+                if not (set(r) - {self._wake_r}) and not w:
+                    if wake_returns:
+                        return True  # woken by send()/stop(): the caller re-checks its queue
+                    continue
+            if r or w:
+                return True
+
+    def _recv_some(self, sess: _Session) -> bytes | None:
+        """Non-blocking read: bytes, None when nothing is ready; raises on EOF."""
+        try:
+            data = sess.sock.recv(65536)
+        except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError, InterruptedError):
+            return None
+        except ssl.SSLError as exc:
+            raise _Fail(f"TLS error from {self._target.host_port} ({exc.reason or exc})") from None
+        except OSError as exc:
+            raise _Fail(
+                f"the connection to {self._target.host_port} broke ({exc.strerror or exc}): "
+                "check the network and the server"
+            ) from None
+        if not data:
+            raise _Eof()
+        return data
+
+    def _send_all(self, sess: _Session, data: bytes, *, stall_timeout: float) -> None:
+        """Write everything; fail if the peer accepts nothing for ``stall_timeout`` seconds."""
+        view = memoryview(data)
+        off = 0
+        last_progress = time.monotonic()
+        while off < len(view):
+            if sess.pending_write is None:
+                sess.pending_write = view[off : off + SEND_SLICE]
+            chunk = sess.pending_write
+            try:
+                n = sess.sock.send(chunk)
+            except ssl.SSLWantWriteError:
+                n = -1
+            except ssl.SSLWantReadError:
+                n = -2
+            except (BlockingIOError, InterruptedError):
+                n = -1
+            except ssl.SSLError as exc:
+                raise _Fail(
+                    f"TLS error from {self._target.host_port} ({exc.reason or exc})"
+                ) from None
+            except OSError as exc:
+                if exc.errno in (errno.EPIPE, errno.ECONNRESET):
+                    raise _Fail(
+                        f"{self._target.host_port} closed the connection: check the stream key "
+                        "and that the server accepts this stream"
+                    ) from None
+                raise _Fail(
+                    f"the connection to {self._target.host_port} broke "
+                    f"({exc.strerror or exc}): check the network and the server"
+                ) from None
+            if n > 0:
+                sess.pending_write = None
+                off += n
+                self._bytes_sent += n
+                last_progress = time.monotonic()
+                continue
+            deadline = last_progress + stall_timeout
+            ready = time.monotonic() < deadline and self._wait_io(
+                sess.sock, read=(n == -2), write=(n != -2), deadline=deadline
+            )
+            if not ready:
+                raise _Fail(
+                    f"no data accepted by {self._target.host_port} for {stall_timeout:g} s "
+                    "(network stalled): check the network connection or lower the bitrate"
+                )
+
+    def _write_messages(self, sess: _Session, msgs: list[Message], *, stall_timeout: float) -> None:
+        data = b"".join(sess.writer.encode(m) for m in msgs)
+        self._send_all(sess, data, stall_timeout=stall_timeout)
+
+    def _read_messages(self, sess: _Session) -> list[Message]:
+        """Everything the server has sent so far (non-blocking)."""
+        out: list[Message] = []
+        while True:
+            data = self._recv_some(sess)
+            if data is None:
+                return out
+            try:
+                out += sess.reader.feed(data)
+            except (ChunkError, ValueError, struct.error) as exc:
+                raise _Fail(
+                    f"{self._target.host_port} sent data that is not valid RTMP ({exc})"
+                ) from None
+
+    # -- connecting ------------------------------------------------------------
+
+    def _connect(self) -> _Session:
+        t = self._target
+        hp = t.host_port
+        sock = self._tcp_connect()
+        try:
+            if t.scheme == "rtmps":
+                sock = self._tls_wrap(sock)
+            sess = _Session(sock)
+            self._rtmp_handshake(sess)
+            self._publish(sess)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                sock.close()
+            raise
+        log.info("%s: publishing to %s", self.name, hp)
+        return sess
+
+    def _tcp_connect(self) -> socket.socket:
+        t = self._target
+        hp = t.host_port
+        ct = self.connect_timeout
+        deadline = time.monotonic() + ct
+        try:
+            infos = socket.getaddrinfo(t.host, t.port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise _Fail(
+                f"cannot resolve server host {t.host} ({exc.strerror}): check the server URL "
+                "and your network"
+            ) from None
+        last_err = "no address"
+        for family, stype, proto, _canon, addr in infos:
+            sock = socket.socket(family, stype, proto)
+            try:
+                sock.setblocking(False)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                if self.send_buffer:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.send_buffer)
+                rc = sock.connect_ex(addr)
+                if rc not in (0, errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EALREADY):
+                    raise OSError(rc, errno.errorcode.get(rc, str(rc)))
+                if rc != 0:
+                    if not self._wait_io(sock, read=False, write=True, deadline=deadline):
+                        raise TimeoutError()
+                    rc = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                    if rc:
+                        raise OSError(rc, _strerror(rc))
+                return sock
+            except TimeoutError:
+                sock.close()
+                raise _Fail(
+                    f"timed out connecting to {hp} after {ct:g} s: check the server URL, "
+                    "the port and your network (a firewall may be dropping it)"
+                ) from None
+            except _Aborted:
+                sock.close()
+                raise
+            except OSError as exc:
+                sock.close()
+                if exc.errno == errno.ECONNREFUSED:
+                    last_err = "connection refused"
+                else:
+                    last_err = exc.strerror or str(exc)
+        raise _Fail(
+            f"cannot connect to {hp} ({last_err}): check the server URL and that the server "
+            "is running"
+        )
+
+    def _tls_wrap(self, sock: socket.socket) -> socket.socket:
+        t = self._target
+        hp = t.host_port
+        ctx = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        if self.ca_file:
+            try:
+                ctx.load_verify_locations(cafile=self.ca_file)
+            except (OSError, ssl.SSLError) as exc:
+                raise _Fail(
+                    f"cannot load the CA file {self.ca_file} ({getattr(exc, 'strerror', None) or exc}): "
+                    "check the path and that it is a PEM certificate"
+                ) from None
+        try:
+            tls = ctx.wrap_socket(sock, server_hostname=t.host, do_handshake_on_connect=False)
+        except (ssl.SSLError, ValueError, OSError) as exc:
+            raise _Fail(f"cannot start TLS with {hp} ({exc})") from None
+        deadline = time.monotonic() + self.connect_timeout
+        while True:
+            try:
+                tls.do_handshake()
+                return tls
+            except ssl.SSLWantReadError:
+                ready = self._wait_io(tls, read=True, write=False, deadline=deadline)
+            except ssl.SSLWantWriteError:
+                ready = self._wait_io(tls, read=False, write=True, deadline=deadline)
+            except ssl.SSLCertVerificationError as exc:
+                detail = exc.verify_message or exc.reason or str(exc)
+                if exc.verify_code == 62 or "hostname" in str(detail).lower():
+                    raise _Fail(
+                        f"TLS certificate of {t.host} does not match the host name ({detail}): "
+                        "check the server URL"
+                    ) from None
+                raise _Fail(
+                    f"TLS certificate of {t.host} not trusted ({detail}): use the platform's "
+                    "rtmps URL, or pass the server's CA file if it is a private server"
+                ) from None
+            except ssl.SSLError as exc:
+                raise _Fail(
+                    f"TLS handshake with {hp} failed ({exc.reason or exc}): check that the port "
+                    "speaks RTMPS (rtmps://) and not plain RTMP"
+                ) from None
+            except OSError as exc:
+                raise _Fail(
+                    f"TLS handshake with {hp} failed ({exc.strerror or exc}): check that the "
+                    "port speaks RTMPS"
+                ) from None
+            if not ready:
+                raise _Fail(
+                    f"timed out in the TLS handshake with {hp} after {self.connect_timeout:g} s: "
+                    "check that the port speaks RTMPS (rtmps://)"
+                )
+
+    def _rtmp_handshake(self, sess: _Session) -> None:
+        hp = self._target.host_port
+        ct = self.connect_timeout
+        deadline = time.monotonic() + ct
+        buf = bytearray()
+
+        def send_all(data: bytes) -> None:
+            self._send_all(sess, data, stall_timeout=ct)
+
+        def recv_exact(n: int) -> bytes:
+            while len(buf) < n:
+                data = self._recv_some(sess)
+                if data is None:
+                    if not self._wait_io(sess.sock, read=True, write=False, deadline=deadline):
+                        raise _Fail(
+                            f"no RTMP handshake from {hp} within {ct:g} s: check that the URL "
+                            "points to an RTMP server (rtmps:// needs a TLS port)"
+                        )
+                    continue
+                buf.extend(data)
+            out = bytes(buf[:n])
+            del buf[:n]
+            return out
+
+        try:
+            result = client_handshake(send_all, recv_exact, digest=self.handshake == "digest")
+        except HandshakeError as exc:
+            raise _Fail(f"{hp} is not an RTMP server ({exc}): check the server URL") from None
+        except _Eof:
+            raise _Fail(
+                f"{hp} closed the connection during the RTMP handshake: check that it is an "
+                "RTMP server and the scheme (rtmp:// or rtmps://)"
+            ) from None
+        self.server_handshake_digest = result.server_digest_valid
+        if buf:  # the server may already have sent messages after S2
+            sess.pending_cmds.extend(self._handle_messages(sess, sess.reader.feed(bytes(buf))))
+        log.debug(
+            "%s: handshake done (digest=%s, server digest=%s, s2 ok=%s)",
+            self.name,
+            result.digest,
+            result.server_digest_valid,
+            result.s2_valid,
+        )
+
+    def _command(
+        self, name: str, txn: int, *args: Any, stream_id: int = 0, csid: int = CSID_COMMAND
+    ) -> Message:
+        return Message(COMMAND_AMF0, amf0.encode(name, txn, *args), 0, stream_id, csid)
+
+    def _publish(self, sess: _Session) -> None:
+        t = self._target
+        hp = t.host_port
+        ct = self.connect_timeout
+        w = sess.writer
+        connect_txn = sess.next_txn()
+        first = w.set_chunk_size(OUT_CHUNK_SIZE)
+        msgs = [
+            window_ack_size(self.ack_window),
+            self._command(
+                "connect",
+                connect_txn,
+                {
+                    "app": t.app,
+                    "type": "nonprivate",
+                    "flashVer": FLASH_VER,
+                    "swfUrl": t.tc_url,
+                    "tcUrl": t.tc_url,
+                },
+            ),
+        ]
+        self._send_all(sess, first + b"".join(w.encode(m) for m in msgs), stall_timeout=ct)
+        reply = self._wait_reply(sess, connect_txn, "connect", time.monotonic() + ct)
+        if reply.name != "_result":
+            raise _Fail(
+                f"server refused the connection to application '{t.app}': "
+                f"{_reason(reply.info(), 'connect rejected')}; check the server URL"
+            )
+
+        release_txn, fc_txn, create_txn = sess.next_txn(), sess.next_txn(), sess.next_txn()
+        name = t.stream_name
+        self._write_messages(
+            sess,
+            [
+                self._command("releaseStream", release_txn, None, name),
+                self._command("FCPublish", fc_txn, None, name),
+                self._command("createStream", create_txn, None),
+            ],
+            stall_timeout=ct,
+        )
+        reply = self._wait_reply(sess, create_txn, "createStream", time.monotonic() + ct)
+        if reply.name != "_result":
+            raise _Fail(
+                "publish refused by server: createStream failed "
+                f"({_reason(reply.info(), 'no reason given')})"
+            )
+        stream_id = next((a for a in reply.args if isinstance(a, float | int)), None)
+        if stream_id is None:
+            raise _Fail(f"{hp} answered createStream without a stream id: not a usable RTMP server")
+        sess.stream_id = int(stream_id)
+
+        publish_txn = sess.next_txn()
+        self._write_messages(
+            sess,
+            [
+                self._command(
+                    "publish",
+                    publish_txn,
+                    None,
+                    name,
+                    "live",
+                    stream_id=sess.stream_id,
+                    csid=CSID_STREAM_COMMAND,
+                )
+            ],
+            stall_timeout=ct,
+        )
+        deadline = time.monotonic() + ct
+        while True:
+            cmd = self._next_command(sess, deadline, "publish")
+            if cmd.name == "onStatus":
+                info = cmd.info()
+                code = str(info.get("code") or "")
+                if code == "NetStream.Publish.Start":
+                    return
+                if str(info.get("level")) == "error" or code in (
+                    "NetStream.Publish.BadName",
+                    "NetStream.Publish.Denied",
+                    "NetStream.Publish.Failed",
+                ):
+                    raise _Fail(
+                        f"publish refused by server: {_reason(info, 'error')}; check the stream "
+                        "key and that no other encoder is publishing it"
+                    )
+            elif cmd.name == "_error" and cmd.txn in (publish_txn, 0):
+                raise _Fail(
+                    f"publish refused by server: {_reason(cmd.info(), 'error')}; check the "
+                    "stream key"
+                )
+
+    def _next_command(self, sess: _Session, deadline: float, what: str) -> _Command:
+        """Read until the next command message, handling control messages on the way."""
+        hp = self._target.host_port
+        while True:
+            if sess.pending_cmds:
+                return sess.pending_cmds.popleft()
+            try:
+                msgs = self._read_messages(sess)
+            except _Eof:
+                if what == "publish":
+                    raise _Fail(
+                        f"publish refused by server: {hp} closed the connection after publish; "
+                        "check the stream key and that publishing is allowed"
+                    ) from None
+                raise _Fail(
+                    f"{hp} closed the connection during {what}: check the server URL "
+                    "(application name) and the stream key"
+                ) from None
+            cmds = self._handle_messages(sess, msgs)
+            if cmds:
+                sess.pending_cmds.extend(cmds)
+                continue
+            if not msgs and not self._wait_io(sess.sock, read=True, write=False, deadline=deadline):
+                if what == "publish":
+                    raise _Fail(
+                        f"publish refused by server: no answer from {hp} within "
+                        f"{self.connect_timeout:g} s; check the stream key"
+                    )
+                raise _Fail(
+                    f"no answer from {hp} to {what} within {self.connect_timeout:g} s: check "
+                    "the server URL"
+                )
+
+    def _wait_reply(self, sess: _Session, txn: int, what: str, deadline: float) -> _Command:
+        while True:
+            cmd = self._next_command(sess, deadline, what)
+            if cmd.name in ("_result", "_error") and int(cmd.txn) == txn:
+                return cmd
+
+    def _handle_messages(self, sess: _Session, msgs: list[Message]) -> list[_Command]:
+        """Apply control messages; return command messages for the caller."""
+        cmds: list[_Command] = []
+        for m in msgs:
+            if m.type_id == ACKNOWLEDGEMENT and len(m.payload) >= 4:
+                raw = struct.unpack(">I", m.payload[:4])[0]
+                delta = (raw - sess.acked_raw_last) & 0xFFFFFFFF
+                sess.acked_raw_last = raw
+                self._bytes_acked += delta
+                now = time.monotonic()
+                self._ack_samples.append((now, self._bytes_acked))
+                while (
+                    len(self._ack_samples) > 2
+                    and self._ack_samples[1][0] < now - 2 * BITRATE_WINDOW_S
+                ):
+                    self._ack_samples.popleft()
+            elif m.type_id == WINDOW_ACK_SIZE and len(m.payload) >= 4:
+                sess.server_ack_window = struct.unpack(">I", m.payload[:4])[0]
+            elif m.type_id == SET_PEER_BANDWIDTH:
+                pass  # we set our own window ack size up front
+            elif m.type_id == USER_CONTROL and len(m.payload) >= 6:
+                event, value = struct.unpack(">HI", m.payload[:6])
+                if event == UC_PING_REQUEST:
+                    self._send_all(
+                        sess,
+                        sess.writer.encode(user_control(UC_PING_RESPONSE, value)),
+                        stall_timeout=self.write_timeout,
+                    )
+                    self.pings_answered += 1
+            elif m.type_id in (COMMAND_AMF0, COMMAND_AMF3):
+                payload = m.payload[1:] if m.type_id == COMMAND_AMF3 else m.payload
+                try:
+                    values = amf0.decode(payload)
+                except (amf0.AmfError, struct.error, UnicodeError):
+                    log.debug("undecodable command from server")
+                    continue
+                if len(values) >= 2 and isinstance(values[0], str):
+                    txn = values[1] if isinstance(values[1], float | int) else 0
+                    cmd = _Command(values[0], txn, values[2:])
+                    log.debug(
+                        "%s: server command %s %s",
+                        self.name,
+                        cmd.name,
+                        redact(str(cmd.args), *self._secrets),
+                    )
+                    cmds.append(cmd)
+        # Acknowledge what we received, if the server asked for it.
+        received = sess.reader.bytes_received
+        if sess.server_ack_window and received - sess.last_ack_sent >= sess.server_ack_window:
+            sess.last_ack_sent = received
+            self._send_all(
+                sess,
+                sess.writer.encode(acknowledgement(received)),
+                stall_timeout=self.write_timeout,
+            )
+        return cmds
+
+    # -- streaming -------------------------------------------------------------
+
+    def _tag_message(self, sess: _Session, tag: FlvTag) -> Message:
+        if tag.kind == TagType.SCRIPT:
+            return Message(
+                18, _SET_DATA_FRAME + tag.data, tag.timestamp_ms, sess.stream_id, CSID_DATA
+            )
+        if tag.kind == TagType.AUDIO:
+            return Message(8, tag.data, tag.timestamp_ms, sess.stream_id, CSID_AUDIO)
+        return Message(9, tag.data, tag.timestamp_ms, sess.stream_id, CSID_VIDEO)
+
+    def _service_server(self, sess: _Session) -> None:
+        try:
+            msgs = self._read_messages(sess)
+        except _Eof:
+            raise _Fail(
+                f"{self._target.host_port} closed the connection: check the stream key and the "
+                "server's logs"
+            ) from None
+        for cmd in self._handle_messages(sess, msgs):
+            info = cmd.info()
+            if cmd.name == "onStatus" and str(info.get("level")) == "error":
+                raise _Fail(f"server stopped the stream: {_reason(info, 'error')}")
+
+    def _stream(self, sess: _Session) -> None:
+        """Send queued tags until stop() (then drain until the drain deadline)."""
+        # Header tags (metadata, sequence headers) go first after every (re)connect.
+        with self._lock:
+            headers = [
+                self._headers[k]
+                for k in (TagType.SCRIPT, TagType.VIDEO, TagType.AUDIO)
+                if k in self._headers
+            ]
+            if headers:
+                self._queue = deque(t for t in self._queue if not t.header)
+        if headers:
+            self._send_tags(sess, headers)
+        while True:
+            self._service_server(sess)
+            batch = self._take_batch()
+            if batch:
+                self._send_tags(sess, batch)
+                if self._stopping.is_set() and time.monotonic() > self._drain_deadline:
+                    with self._lock:
+                        left = len(self._queue)
+                        self._queue.clear()
+                    if left:
+                        self._drops.add("stopped", left)
+                    return
+                continue
+            if self._stopping.is_set():
+                return
+            self._wait_io(
+                sess.sock,
+                read=True,
+                write=False,
+                deadline=time.monotonic() + 1.0,
+                wake_returns=True,
+            )
+
+    def _send_tags(self, sess: _Session, tags: list[FlvTag]) -> None:
+        data = b"".join(sess.writer.encode(self._tag_message(sess, t)) for t in tags)
+        self._send_all(sess, data, stall_timeout=self.write_timeout)
+        self._tags_sent += len(tags)
+
+    def _unpublish(self, sess: _Session) -> None:
+        name = self._target.stream_name
+        timeout = max(0.2, min(self.write_timeout, 1.0))
+        try:
+            self._write_messages(
+                sess,
+                [
+                    self._command("FCUnpublish", sess.next_txn(), None, name),
+                    self._command("deleteStream", sess.next_txn(), None, sess.stream_id),
+                ],
+                stall_timeout=timeout,
+            )
+        except _Fail as exc:
+            log.info("%s: unpublish not sent (%s)", self.name, exc)
+
+    def _close(self, sess: _Session, *, graceful: bool) -> None:
+        sock = sess.sock
+        if graceful:
+            # Half-close, then read until the server closes, so the tail of the stream is
+            # not discarded by a reset (closing with unread data sends RST).
+            if isinstance(sock, ssl.SSLSocket):
+                # close_notify first: a bare TCP FIN under TLS reads as an error to a TLS
+                # terminator, which may then drop what it has not forwarded yet.
+                with contextlib.suppress(ssl.SSLError, OSError, ValueError):
+                    sock.unwrap()  # non-blocking: sends close_notify, then wants to read
+            with contextlib.suppress(OSError, ValueError):
+                socket.socket.shutdown(sock, socket.SHUT_WR)
+            deadline = time.monotonic() + min(1.0, self.write_timeout)
+            with contextlib.suppress(_Fail, _Aborted, _Eof, OSError):
+                while True:
+                    if self._recv_some(sess) is None and not self._wait_io(
+                        sock, read=True, write=False, deadline=deadline
+                    ):
+                        break
+        with contextlib.suppress(OSError):
+            sock.close()
+
+
+def _strerror(code: int) -> str:
+    return os.strerror(code)
