@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("encoders", help="list the H.264 encoders that open on this machine")
 
+    from console.show.cli import register as register_show
+
+    register_show(sub, COMMANDS)
+
     k = sub.add_parser("key", help="store or delete a stream key in the OS keyring")
     k.add_argument("action", choices=["set", "delete"])
     k.add_argument("name")

@@ -139,6 +139,7 @@ class FlvEncoder:
             self.fallback_reason = None
         self._audio_fifo = av.AudioFifo()
         self._audio_pts = 0
+        self._next_key_t: float | None = None
         self.video_frames = 0
         self.audio_frames = 0
 
@@ -158,7 +159,7 @@ class FlvEncoder:
                     "preset": s.preset,
                     "tune": "zerolatency",
                     "sc_threshold": "0",
-                    "x264-params": f"keyint={s.gop}:min-keyint={s.gop}:scenecut=0",
+                    "x264-params": f"keyint={2 * s.gop}:min-keyint=1:scenecut=0",
                 }
             )
         vs = self._container.add_stream(codec, rate=s.fps, options=options)
@@ -166,7 +167,7 @@ class FlvEncoder:
         vs.bit_rate = s.video_bitrate
         cc = vs.codec_context
         cc.time_base = fractions.Fraction(1, s.fps)
-        cc.gop_size = s.gop
+        cc.gop_size = 2 * s.gop  # a backstop: keyframes are forced by time in encode()
         cc.max_b_frames = s.bframes
         cc.thread_count = 0
         aus = self._container.add_stream("aac", rate=SAMPLE_RATE, layout="stereo")
@@ -186,6 +187,13 @@ class FlvEncoder:
         if i420 is not None:
             frame = av.VideoFrame.from_ndarray(i420, format="yuv420p")
             frame.pts = video_pts
+            # Keyframes by media time, not frame count, so skipped frames never stretch a GOP.
+            t = video_pts / self.settings.fps
+            if self._next_key_t is None or t >= self._next_key_t - 1e-6:
+                frame.pict_type = av.video.frame.PictureType.I
+                self._next_key_t = (self._next_key_t or 0.0) + self.settings.keyframe_interval_s
+                while self._next_key_t <= t:
+                    self._next_key_t += self.settings.keyframe_interval_s
             for packet in self._video.encode(frame):
                 self._mux_video(packet)
             self.video_frames += 1

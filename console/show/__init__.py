@@ -1,0 +1,1 @@
+"""The show domain: catalog, promotions, lottery, rundown, state, commands, journal. No Qt."""

@@ -69,3 +69,18 @@ def test_tick_queue_hard_cap_counts_lost_audio():
         q.put(_tick(n, picture=False))
     assert drops.snapshot() == {"encoder_stalled": 3}
     assert len(q) == 5
+
+
+def test_keyframes_follow_media_time_when_frames_are_skipped():
+    enc = FlvEncoder(EncoderSettings(width=320, height=240, fps=10, encoder="libx264"))
+    tags = []
+    shown = [n for n in range(80) if n % 7 != 3]  # the render loop skipped some ticks
+    for n in shown:
+        tags += enc.encode(
+            np.full((360, 320), n % 255, np.uint8), n, np.zeros((4800, 2), np.float32)
+        )
+    keys = [t.timestamp_ms for t in tags if t.is_video and t.keyframe and not t.header]
+    assert len(keys) >= 3
+    assert np.allclose(np.diff(keys), 2000, atol=100), (
+        keys
+    )  # a skipped tick may delay one by a frame

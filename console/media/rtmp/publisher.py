@@ -470,6 +470,12 @@ class RtmpPublisher:
             self._set_state(OutputState.ENDED)
         except _Aborted:
             self._set_state(OutputState.ENDED)
+        except _Eof:
+            self._set_state(
+                OutputState.FAILED,
+                f"{self._target.host_port} closed the connection: check the stream key and "
+                "that the server accepts this stream",
+            )
         except _Fail as exc:
             if self._stopping.is_set() and self._state == OutputState.CONNECTING:
                 self._set_state(OutputState.ENDED)
@@ -538,6 +544,8 @@ class RtmpPublisher:
             return None
         except ssl.SSLError as exc:
             raise _Fail(f"TLS error from {self._target.host_port} ({exc.reason or exc})") from None
+        except (ConnectionResetError, BrokenPipeError):
+            raise _Eof() from None
         except OSError as exc:
             raise _Fail(
                 f"the connection to {self._target.host_port} broke ({exc.strerror or exc}): "
@@ -570,10 +578,7 @@ class RtmpPublisher:
                 ) from None
             except OSError as exc:
                 if exc.errno in (errno.EPIPE, errno.ECONNRESET):
-                    raise _Fail(
-                        f"{self._target.host_port} closed the connection: check the stream key "
-                        "and that the server accepts this stream"
-                    ) from None
+                    raise _Eof() from None
                 raise _Fail(
                     f"the connection to {self._target.host_port} broke "
                     f"({exc.strerror or exc}): check the network and the server"
@@ -833,44 +838,50 @@ class RtmpPublisher:
             raise _Fail(f"{hp} answered createStream without a stream id: not a usable RTMP server")
         sess.stream_id = int(stream_id)
 
-        publish_txn = sess.next_txn()
-        self._write_messages(
-            sess,
-            [
-                self._command(
-                    "publish",
-                    publish_txn,
-                    None,
-                    name,
-                    "live",
-                    stream_id=sess.stream_id,
-                    csid=CSID_STREAM_COMMAND,
-                )
-            ],
-            stall_timeout=ct,
-        )
-        deadline = time.monotonic() + ct
-        while True:
-            cmd = self._next_command(sess, deadline, "publish")
-            if cmd.name == "onStatus":
-                info = cmd.info()
-                code = str(info.get("code") or "")
-                if code == "NetStream.Publish.Start":
-                    return
-                if str(info.get("level")) == "error" or code in (
-                    "NetStream.Publish.BadName",
-                    "NetStream.Publish.Denied",
-                    "NetStream.Publish.Failed",
-                ):
-                    raise _Fail(
-                        f"publish refused by server: {_reason(info, 'error')}; check the stream "
-                        "key and that no other encoder is publishing it"
+        try:
+            publish_txn = sess.next_txn()
+            self._write_messages(
+                sess,
+                [
+                    self._command(
+                        "publish",
+                        publish_txn,
+                        None,
+                        name,
+                        "live",
+                        stream_id=sess.stream_id,
+                        csid=CSID_STREAM_COMMAND,
                     )
-            elif cmd.name == "_error" and cmd.txn in (publish_txn, 0):
-                raise _Fail(
-                    f"publish refused by server: {_reason(cmd.info(), 'error')}; check the "
-                    "stream key"
-                )
+                ],
+                stall_timeout=ct,
+            )
+            deadline = time.monotonic() + ct
+            while True:
+                cmd = self._next_command(sess, deadline, "publish")
+                if cmd.name == "onStatus":
+                    info = cmd.info()
+                    code = str(info.get("code") or "")
+                    if code == "NetStream.Publish.Start":
+                        return
+                    if str(info.get("level")) == "error" or code in (
+                        "NetStream.Publish.BadName",
+                        "NetStream.Publish.Denied",
+                        "NetStream.Publish.Failed",
+                    ):
+                        raise _Fail(
+                            f"publish refused by server: {_reason(info, 'error')}; check the stream "
+                            "key and that no other encoder is publishing it"
+                        )
+                elif cmd.name == "_error" and cmd.txn in (publish_txn, 0):
+                    raise _Fail(
+                        f"publish refused by server: {_reason(cmd.info(), 'error')}; check the "
+                        "stream key"
+                    )
+        except _Eof:
+            raise _Fail(
+                f"publish refused by server: {hp} closed the connection after publish; "
+                "check the stream key and that publishing is allowed"
+            ) from None
 
     def _next_command(self, sess: _Session, deadline: float, what: str) -> _Command:
         """Read until the next command message, handling control messages on the way."""
@@ -1045,7 +1056,7 @@ class RtmpPublisher:
                 ],
                 stall_timeout=timeout,
             )
-        except _Fail as exc:
+        except (_Fail, _Eof) as exc:
             log.info("%s: unpublish not sent (%s)", self.name, exc)
 
     def _close(self, sess: _Session, *, graceful: bool) -> None:

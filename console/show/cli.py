@@ -1,0 +1,120 @@
+"""Headless show commands: ``verify-lottery`` and ``show-state``.
+
+``console/cli.py`` calls :func:`register` with its sub-parsers and its name → function table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from typing import Any
+
+from console.show.lottery import verify_lottery
+from console.show.money import format_money
+from console.show.state import ShowState
+
+
+def register(subparsers: Any, commands: dict[str, Callable[[argparse.Namespace], int]]) -> None:
+    v = subparsers.add_parser(
+        "verify-lottery",
+        help="recompute a lottery's seed hash, entrant-list hash and winners from a show folder",
+    )
+    v.add_argument("show", metavar="SHOW", help="show folder")
+    v.add_argument("lottery_id", metavar="LOTTERY_ID", help="e.g. lottery-1 (see show-state)")
+    v.add_argument("--entrants", metavar="FILE", help="published entrant list or proof (JSON)")
+    v.add_argument("--seed", metavar="HEX", help="published seed (hex) instead of the journal's")
+    commands["verify-lottery"] = cmd_verify_lottery
+
+    s = subparsers.add_parser("show-state", help="print a show's current state from its journal")
+    s.add_argument("show", metavar="SHOW", help="show folder")
+    s.add_argument(
+        "--at", type=float, metavar="EPOCH", help="countdowns as at this time (default: now)"
+    )
+    commands["show-state"] = cmd_show_state
+
+
+def cmd_verify_lottery(args: argparse.Namespace) -> int:
+    report = verify_lottery(args.show, args.lottery_id, args.entrants, args.seed)
+    print(report.to_text())
+    return 0 if report.ok else 1
+
+
+def cmd_show_state(args: argparse.Namespace) -> int:
+    """Read-only: replays the journal, writes nothing (not even due transitions)."""
+    from console.show.folder import ShowFolder
+    from console.show.state import SHOW_PREFIX, reduce
+
+    folder = ShowFolder.open(args.show)
+    state = ShowState()
+    if folder.journal_path.exists():  # a show never run has no journal: don't create one
+        with folder.open_journal() as journal:
+            for event in journal.events(SHOW_PREFIX):
+                state = reduce(state, event)
+    now = time.time() if args.at is None else args.at
+    print(format_state(state, now, folder.meta.title))
+    return 0
+
+
+def _left(seconds: float | None) -> str:
+    if seconds is None:
+        return "until stopped"
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}:{s:02d} left"
+
+
+def format_state(state: ShowState, now: float, title: str = "") -> str:
+    """The state as plain text (also used by the assistant panel's log and tests)."""
+    lines = [f"show: {title}"] if title else []
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+    lines.append(f"at: {stamp} (journal #{state.last_seq})")
+    product = state.pinned_product()
+    if product and state.pinned:
+        lines.append(
+            f"pinned: {product.id} {product.title} {format_money(product.price_cents, product.currency)} "
+            f"stock {state.stock.get(product.id, 0)} (since {int(now - state.pinned.since)} s)"
+        )
+    else:
+        lines.append("pinned: -")
+    if state.rundown:
+        r = state.rundown
+        over = f", OVER by {int(r.overrun(now))} s" if r.overrun(now) else ""
+        lines.append(
+            f"segment: #{r.index} {r.title} {int(r.elapsed(now))}/{int(r.planned_s)} s{over}"
+        )
+    coupons = state.active_coupons(now)
+    lines.append(f"coupons: {len(coupons)} active")
+    for c in coupons:
+        lines.append(
+            f"  {c.coupon_id} {c.title} {c.left}/{c.quantity} left, {_left(c.remaining(now))}"
+        )
+    sales = state.active_flash_sales(now)
+    lines.append(f"flash sales: {len(sales)} active")
+    for s in sales:
+        lines.append(
+            f"  {s.sale_id} {s.product_id} {format_money(s.sale_price_cents)} "
+            f"(list {format_money(s.list_price_cents)}) {s.remaining_quantity}/{s.quantity} left, "
+            f"{_left(s.remaining(now))}"
+        )
+    poll = state.active_poll(now)
+    if poll:
+        counts = ", ".join(f"{o}: {n}" for o, n in zip(poll.options, poll.counts))
+        lines.append(
+            f"poll: {poll.poll_id} {poll.question} — {counts}, {_left(poll.remaining(now))}"
+        )
+    lines.append(f"lotteries: {len(state.lotteries)}")
+    for lot in state.lotteries.values():
+        line = (
+            f"  {lot.lottery_id} [{lot.phase}] {lot.prize} ×{lot.winners_count}, {lot.how_to_enter()}, "
+            f"{len(lot.entrants)} entrants, seed SHA-256 {lot.seed_hash[:16]}…"
+        )
+        if lot.phase in ("announced", "open"):
+            line += f", entry {_left(lot.entry_remaining(now))}"
+        if lot.phase == "drawn":
+            names = [lot.entrants[w].display_name if w in lot.entrants else w for w in lot.winners]
+            line += f", winners: {', '.join(names) or 'none'}"
+        lines.append(line)
+    low = [pid for pid, n in state.stock.items() if n == 0]
+    if low:
+        lines.append(f"sold out: {', '.join(low)}")
+    return "\n".join(lines)

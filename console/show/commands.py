@@ -1,0 +1,239 @@
+"""Commands: everything an operator (or a rundown cue, hotkey, remote client) asks the show to do.
+
+Commands are requests, not facts: ``ShowController.execute`` validates one against the current
+state and, if it is allowed, journals the resulting event. Money is in integer cents, times are
+epoch seconds, durations are seconds. An id left as ``None`` is assigned by the controller
+(``coupon-1``, ``flash-1``, ``lottery-1``, ``poll-1``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from console.errors import UserError
+
+COUPON_KINDS = ("threshold", "percent", "amount")
+ENTRY_RULES = ("keyword", "like", "follow", "present")
+ENTRY_VIAS = ("comment", "like", "follow", "join", "gift", "share", "manual")
+
+
+@dataclass(frozen=True)
+class Command:
+    name: ClassVar[str] = ""
+
+
+@dataclass(frozen=True)
+class PinProduct(Command):
+    name: ClassVar[str] = "pin_product"
+    product_id: str
+
+
+@dataclass(frozen=True)
+class UnpinProduct(Command):
+    name: ClassVar[str] = "unpin_product"
+
+
+@dataclass(frozen=True)
+class LaunchCoupon(Command):
+    """满减 (``threshold``: spend ``threshold_cents`` save ``discount_cents``), ``percent`` off
+    (optionally above a threshold) or ``amount`` off (立减). Valid from ``starts_at`` (default now)
+    until ``ends_at`` or for ``duration_s`` (neither: until stopped)."""
+
+    name: ClassVar[str] = "launch_coupon"
+    kind: str
+    quantity: int
+    threshold_cents: int = 0
+    discount_cents: int = 0
+    percent: int = 0
+    starts_at: float | None = None
+    ends_at: float | None = None
+    duration_s: float | None = None
+    product_ids: tuple[str, ...] = ()
+    title: str = ""
+    coupon_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StopCoupon(Command):
+    name: ClassVar[str] = "stop_coupon"
+    coupon_id: str
+
+
+@dataclass(frozen=True)
+class StartFlashSale(Command):
+    name: ClassVar[str] = "start_flash_sale"
+    product_id: str
+    sale_price_cents: int
+    quantity: int
+    duration_s: float
+    sale_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StopFlashSale(Command):
+    name: ClassVar[str] = "stop_flash_sale"
+    sale_id: str
+
+
+@dataclass(frozen=True)
+class OpenLottery(Command):
+    """Announce a lottery: everything the law wants said in advance is fixed here.
+
+    Entry opens ``opens_in_s`` after the announcement and lasts ``entry_duration_s``; the draw is
+    at ``draw_at`` (epoch) or ``draw_delay_s`` after entry closes.
+    """
+
+    name: ClassVar[str] = "open_lottery"
+    prize: str
+    prize_value_cents: int
+    entry_rule: str
+    winners: int
+    entry_duration_s: float
+    keyword: str = ""
+    opens_in_s: float = 0.0
+    draw_at: float | None = None
+    draw_delay_s: float = 0.0
+    claim_rules: str = ""
+    lottery_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CloseLottery(Command):
+    name: ClassVar[str] = "close_lottery"
+    lottery_id: str
+
+
+@dataclass(frozen=True)
+class DrawLottery(Command):
+    name: ClassVar[str] = "draw_lottery"
+    lottery_id: str
+
+
+@dataclass(frozen=True)
+class AddLotteryEntrant(Command):
+    """An audience member qualifies (``via`` comment/like/follow/join…; ``text`` for comments)."""
+
+    name: ClassVar[str] = "add_lottery_entrant"
+    lottery_id: str
+    user_id: str
+    display_name: str = ""
+    via: str = "comment"
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class StartPoll(Command):
+    """A poll, or a quiz (答题) when ``answer`` is the index of the right option."""
+
+    name: ClassVar[str] = "start_poll"
+    question: str
+    options: tuple[str, ...]
+    answer: int | None = None
+    duration_s: float | None = None
+    poll_id: str | None = None
+
+
+@dataclass(frozen=True)
+class VotePoll(Command):
+    name: ClassVar[str] = "vote_poll"
+    poll_id: str
+    user_id: str
+    option: int
+
+
+@dataclass(frozen=True)
+class StopPoll(Command):
+    name: ClassVar[str] = "stop_poll"
+    poll_id: str
+
+
+@dataclass(frozen=True)
+class AdvanceRundown(Command):
+    name: ClassVar[str] = "advance_rundown"
+
+
+@dataclass(frozen=True)
+class GotoSegment(Command):
+    """Jump to a segment by index (0-based) or by its id."""
+
+    name: ClassVar[str] = "goto_segment"
+    segment: int | str
+
+
+@dataclass(frozen=True)
+class RecordSale(Command):
+    """Units sold: decrements stock, and the flash sale's own quantity when ``flash_sale_id``."""
+
+    name: ClassVar[str] = "record_sale"
+    product_id: str
+    quantity: int
+    flash_sale_id: str | None = None
+    coupon_id: str | None = None
+    order_id: str = ""
+
+
+@dataclass(frozen=True)
+class AdjustStock(Command):
+    name: ClassVar[str] = "adjust_stock"
+    product_id: str
+    delta: int
+    reason: str = ""
+
+
+COMMAND_TYPES: dict[str, type[Command]] = {
+    cls.name: cls
+    for cls in (
+        PinProduct,
+        UnpinProduct,
+        LaunchCoupon,
+        StopCoupon,
+        StartFlashSale,
+        StopFlashSale,
+        OpenLottery,
+        CloseLottery,
+        DrawLottery,
+        AddLotteryEntrant,
+        StartPoll,
+        VotePoll,
+        StopPoll,
+        AdvanceRundown,
+        GotoSegment,
+        RecordSale,
+        AdjustStock,
+    )
+}
+
+
+def command_to_dict(command: Command) -> dict[str, Any]:
+    """``{"command": "pin_product", "product_id": "cup"}`` — JSON-ready."""
+    data: dict[str, Any] = {"command": command.name}
+    for f in dataclasses.fields(command):
+        value = getattr(command, f.name)
+        data[f.name] = list(value) if isinstance(value, tuple) else value
+    return data
+
+
+def command_from_dict(data: dict[str, Any]) -> Command:
+    """Inverse of :func:`command_to_dict`; a ``UserError`` names the unknown command or field."""
+    if not isinstance(data, dict):
+        raise UserError(f"a command must be an object, got {data!r}")
+    name = data.get("command")
+    cls = COMMAND_TYPES.get(str(name))
+    if cls is None:
+        raise UserError(f"unknown command {name!r}: use one of {', '.join(COMMAND_TYPES)}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "command":
+            continue
+        if key not in fields:
+            raise UserError(f"command {name}: unknown field {key!r}")
+        if isinstance(value, list) and "tuple" in str(fields[key].type):
+            value = tuple(value)
+        kwargs[key] = value
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise UserError(f"command {name}: {exc}") from None

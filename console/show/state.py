@@ -1,0 +1,514 @@
+"""Show state and the pure reducer that folds journal events into it.
+
+Every value object is a frozen dataclass; the reducer never mutates, it returns a new state built
+with copied dicts. Countdowns are absolute epoch times (``ends_at``), so ``remaining(now)`` is
+true after a restart whatever happened in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from console.show.catalog import Product, product_from_dict
+from console.show.journal import Event
+from console.show.money import format_money
+
+SHOW_PREFIX = "show."
+
+# event kinds (the journal's ``kind`` column)
+CATALOG_LOADED = "show.catalog_loaded"
+PRODUCT_PINNED = "show.product_pinned"
+PRODUCT_UNPINNED = "show.product_unpinned"
+COUPON_LAUNCHED = "show.coupon_launched"
+COUPON_STOPPED = "show.coupon_stopped"
+FLASH_SALE_STARTED = "show.flash_sale_started"
+FLASH_SALE_STOPPED = "show.flash_sale_stopped"
+LOTTERY_OPENED = "show.lottery_opened"
+LOTTERY_ENTRY_OPENED = "show.lottery_entry_opened"
+LOTTERY_ENTRANT_ADDED = "show.lottery_entrant_added"
+LOTTERY_CLOSED = "show.lottery_closed"
+LOTTERY_DRAWN = "show.lottery_drawn"
+POLL_STARTED = "show.poll_started"
+POLL_VOTED = "show.poll_voted"
+POLL_STOPPED = "show.poll_stopped"
+SEGMENT_STARTED = "show.segment_started"
+SEGMENT_OVERRUN = "show.segment_overrun"
+SALE_RECORDED = "show.sale_recorded"
+STOCK_ADJUSTED = "show.stock_adjusted"
+CUE_FAILED = "show.cue_failed"
+
+
+@dataclass(frozen=True)
+class Pinned:
+    product_id: str
+    since: float
+
+
+@dataclass(frozen=True)
+class CouponState:
+    coupon_id: str
+    kind: str
+    title: str
+    quantity: int
+    threshold_cents: int
+    discount_cents: int
+    percent: int
+    starts_at: float
+    ends_at: float | None
+    product_ids: tuple[str, ...] = ()
+    used: int = 0
+    stopped_at: float | None = None
+    stop_reason: str = ""
+
+    def active(self, now: float) -> bool:
+        return (
+            self.stopped_at is None
+            and self.starts_at <= now
+            and (self.ends_at is None or now < self.ends_at)
+            and self.used < self.quantity
+        )
+
+    def live(self, now: float) -> bool:
+        """Not stopped and not expired (possibly not started yet)."""
+        return self.stopped_at is None and (self.ends_at is None or now < self.ends_at)
+
+    def remaining(self, now: float) -> float | None:
+        """Seconds of validity left; None for a coupon that runs until stopped."""
+        if self.stopped_at is not None:
+            return 0.0
+        if self.ends_at is None:
+            return None
+        return max(0.0, self.ends_at - now)
+
+    @property
+    def left(self) -> int:
+        return self.quantity - self.used
+
+    def applies_to(self, product_id: str) -> bool:
+        return not self.product_ids or product_id in self.product_ids
+
+
+@dataclass(frozen=True)
+class FlashSaleState:
+    sale_id: str
+    product_id: str
+    sale_price_cents: int
+    list_price_cents: int
+    quantity: int
+    remaining_quantity: int
+    started_at: float
+    ends_at: float
+    ended_at: float | None = None
+    end_reason: str = ""
+
+    def active(self, now: float) -> bool:
+        return self.ended_at is None and now < self.ends_at and self.remaining_quantity > 0
+
+    def remaining(self, now: float) -> float:
+        """Seconds left on the countdown (0 once ended)."""
+        if self.ended_at is not None:
+            return 0.0
+        return max(0.0, self.ends_at - now)
+
+
+@dataclass(frozen=True)
+class Entrant:
+    user_id: str
+    display_name: str
+    via: str
+    ts: float
+
+
+@dataclass(frozen=True)
+class LotteryState:
+    """Phases: ``announced`` → ``open`` → ``closed`` → ``drawn``."""
+
+    lottery_id: str
+    prize: str
+    prize_value_cents: int
+    entry_rule: str
+    keyword: str
+    winners_count: int
+    claim_rules: str
+    announced_at: float
+    opens_at: float
+    closes_at: float
+    draw_at: float
+    seed_hash: str
+    phase: str
+    entrants: dict[str, Entrant] = field(default_factory=dict)
+    frozen_entrants: tuple[str, ...] = ()
+    entrants_hash: str = ""
+    closed_at: float | None = None
+    winners: tuple[str, ...] = ()
+    revealed_seed: str = ""
+    secret_seed: str = field(default="", repr=False)  # journaled, never shown before the draw
+
+    def entry_remaining(self, now: float) -> float:
+        if self.phase not in ("announced", "open"):
+            return 0.0
+        return max(0.0, self.closes_at - now)
+
+    def opens_in(self, now: float) -> float:
+        return max(0.0, self.opens_at - now) if self.phase == "announced" else 0.0
+
+    def draw_in(self, now: float) -> float:
+        return 0.0 if self.phase == "drawn" else max(0.0, self.draw_at - now)
+
+    def how_to_enter(self) -> str:
+        return {
+            "keyword": f"评论“{self.keyword}”参与",
+            "like": "点赞参与",
+            "follow": "关注主播参与",
+            "present": "在直播间即可参与",
+        }.get(self.entry_rule, self.entry_rule)
+
+
+@dataclass(frozen=True)
+class PollState:
+    poll_id: str
+    question: str
+    options: tuple[str, ...]
+    answer: int | None
+    started_at: float
+    ends_at: float | None
+    votes: dict[str, int] = field(default_factory=dict)
+    stopped_at: float | None = None
+
+    def active(self, now: float) -> bool:
+        return self.stopped_at is None and (self.ends_at is None or now < self.ends_at)
+
+    def remaining(self, now: float) -> float | None:
+        if self.stopped_at is not None:
+            return 0.0
+        return None if self.ends_at is None else max(0.0, self.ends_at - now)
+
+    @property
+    def counts(self) -> tuple[int, ...]:
+        counts = [0] * len(self.options)
+        for option in self.votes.values():
+            counts[option] += 1
+        return tuple(counts)
+
+    @property
+    def is_quiz(self) -> bool:
+        return self.answer is not None
+
+
+@dataclass(frozen=True)
+class RundownPosition:
+    index: int
+    segment_id: str
+    title: str
+    product_id: str
+    planned_s: float
+    started_at: float
+    overrun_reported: bool = False
+
+    def elapsed(self, now: float) -> float:
+        return max(0.0, now - self.started_at)
+
+    def overrun(self, now: float) -> float:
+        """Seconds past the planned duration (0 while within it or with no plan)."""
+        if self.planned_s <= 0:
+            return 0.0
+        return max(0.0, self.elapsed(now) - self.planned_s)
+
+
+@dataclass(frozen=True)
+class ShowState:
+    products: dict[str, Product] = field(default_factory=dict)
+    stock: dict[str, int] = field(default_factory=dict)
+    sold: dict[str, int] = field(default_factory=dict)
+    pinned: Pinned | None = None
+    coupons: dict[str, CouponState] = field(default_factory=dict)
+    flash_sales: dict[str, FlashSaleState] = field(default_factory=dict)
+    lotteries: dict[str, LotteryState] = field(default_factory=dict)
+    polls: dict[str, PollState] = field(default_factory=dict)
+    rundown: RundownPosition | None = None
+    catalog_hash: str = ""
+    last_seq: int = 0
+
+    # ---- convenience views for overlays and panels
+
+    def active_coupons(self, now: float) -> list[CouponState]:
+        return [c for c in self.coupons.values() if c.active(now)]
+
+    def active_flash_sales(self, now: float) -> list[FlashSaleState]:
+        return [s for s in self.flash_sales.values() if s.active(now)]
+
+    def flash_sale_for(self, product_id: str, now: float) -> FlashSaleState | None:
+        for sale in self.flash_sales.values():
+            if sale.product_id == product_id and sale.active(now):
+                return sale
+        return None
+
+    def current_lottery(self) -> LotteryState | None:
+        """The most recent lottery (whatever its phase), for the lottery panel."""
+        return next(reversed(self.lotteries.values()), None)
+
+    def active_poll(self, now: float) -> PollState | None:
+        for poll in self.polls.values():
+            if poll.active(now):
+                return poll
+        return None
+
+    def pinned_product(self) -> Product | None:
+        return self.products.get(self.pinned.product_id) if self.pinned else None
+
+
+def coupon_label(kind: str, threshold_cents: int, discount_cents: int, percent: int) -> str:
+    """满199减30 / 满100打9折 / 9折 / 立减20 (amounts in yuan, no currency sign)."""
+
+    def yuan(cents: int) -> str:
+        return format_money(cents, "CNY").lstrip("¥")
+
+    if kind == "threshold":
+        return f"满{yuan(threshold_cents)}减{yuan(discount_cents)}"
+    if kind == "percent":
+        off = f"{(100 - percent) / 10:g}折"
+        return f"满{yuan(threshold_cents)}打{off}" if threshold_cents else off
+    return f"立减{yuan(discount_cents)}"
+
+
+# ---------------------------------------------------------------------------- reducer
+
+
+def _with(mapping: dict, key: str, value: Any) -> dict:
+    copy = dict(mapping)
+    copy[key] = value
+    return copy
+
+
+def _catalog_loaded(state: ShowState, e: Event) -> ShowState:
+    products = {}
+    for item in e.payload["products"]:
+        product = product_from_dict(item)
+        products[product.id] = product
+    return replace(
+        state,
+        products=products,
+        stock={pid: p.stock for pid, p in products.items()},
+        sold={pid: state.sold.get(pid, 0) for pid in products},
+        catalog_hash=e.payload.get("hash", ""),
+    )
+
+
+def _pinned(state: ShowState, e: Event) -> ShowState:
+    return replace(state, pinned=Pinned(e.payload["product_id"], e.ts))
+
+
+def _unpinned(state: ShowState, e: Event) -> ShowState:
+    return replace(state, pinned=None)
+
+
+def _coupon_launched(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    coupon = CouponState(
+        coupon_id=p["coupon_id"],
+        kind=p["kind"],
+        title=p["title"],
+        quantity=p["quantity"],
+        threshold_cents=p["threshold_cents"],
+        discount_cents=p["discount_cents"],
+        percent=p["percent"],
+        starts_at=p["starts_at"],
+        ends_at=p["ends_at"],
+        product_ids=tuple(p["product_ids"]),
+    )
+    return replace(state, coupons=_with(state.coupons, coupon.coupon_id, coupon))
+
+
+def _coupon_stopped(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    coupon = replace(state.coupons[p["coupon_id"]], stopped_at=p["at"], stop_reason=p["reason"])
+    return replace(state, coupons=_with(state.coupons, coupon.coupon_id, coupon))
+
+
+def _flash_started(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    sale = FlashSaleState(
+        sale_id=p["sale_id"],
+        product_id=p["product_id"],
+        sale_price_cents=p["sale_price_cents"],
+        list_price_cents=p["list_price_cents"],
+        quantity=p["quantity"],
+        remaining_quantity=p["quantity"],
+        started_at=e.ts,
+        ends_at=p["ends_at"],
+    )
+    return replace(state, flash_sales=_with(state.flash_sales, sale.sale_id, sale))
+
+
+def _flash_stopped(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    sale = replace(state.flash_sales[p["sale_id"]], ended_at=p["at"], end_reason=p["reason"])
+    return replace(state, flash_sales=_with(state.flash_sales, sale.sale_id, sale))
+
+
+def _lottery_opened(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    lottery = LotteryState(
+        lottery_id=p["lottery_id"],
+        prize=p["prize"],
+        prize_value_cents=p["prize_value_cents"],
+        entry_rule=p["entry_rule"],
+        keyword=p["keyword"],
+        winners_count=p["winners"],
+        claim_rules=p["claim_rules"],
+        announced_at=e.ts,
+        opens_at=p["opens_at"],
+        closes_at=p["closes_at"],
+        draw_at=p["draw_at"],
+        seed_hash=p["seed_hash"],
+        phase="open" if p["opens_at"] <= e.ts else "announced",
+        secret_seed=p["seed"],
+    )
+    return replace(state, lotteries=_with(state.lotteries, lottery.lottery_id, lottery))
+
+
+def _lottery_update(state: ShowState, lottery_id: str, **changes: Any) -> ShowState:
+    lottery = replace(state.lotteries[lottery_id], **changes)
+    return replace(state, lotteries=_with(state.lotteries, lottery_id, lottery))
+
+
+def _lottery_entry_opened(state: ShowState, e: Event) -> ShowState:
+    return _lottery_update(state, e.payload["lottery_id"], phase="open")
+
+
+def _lottery_entrant(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    lottery = state.lotteries[p["lottery_id"]]
+    entrant = Entrant(p["user_id"], p["display_name"], p["via"], e.ts)
+    return _lottery_update(
+        state, lottery.lottery_id, entrants=_with(lottery.entrants, entrant.user_id, entrant)
+    )
+
+
+def _lottery_closed(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    return _lottery_update(
+        state,
+        p["lottery_id"],
+        phase="closed",
+        frozen_entrants=tuple(p["entrants"]),
+        entrants_hash=p["entrants_hash"],
+        closed_at=p["at"],
+    )
+
+
+def _lottery_drawn(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    return _lottery_update(
+        state, p["lottery_id"], phase="drawn", winners=tuple(p["winners"]), revealed_seed=p["seed"]
+    )
+
+
+def _poll_started(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    poll = PollState(
+        poll_id=p["poll_id"],
+        question=p["question"],
+        options=tuple(p["options"]),
+        answer=p["answer"],
+        started_at=e.ts,
+        ends_at=p["ends_at"],
+    )
+    return replace(state, polls=_with(state.polls, poll.poll_id, poll))
+
+
+def _poll_voted(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    poll = state.polls[p["poll_id"]]
+    poll = replace(poll, votes=_with(poll.votes, p["user_id"], p["option"]))
+    return replace(state, polls=_with(state.polls, poll.poll_id, poll))
+
+
+def _poll_stopped(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    poll = replace(state.polls[p["poll_id"]], stopped_at=p["at"])
+    return replace(state, polls=_with(state.polls, poll.poll_id, poll))
+
+
+def _segment_started(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    position = RundownPosition(
+        index=p["index"],
+        segment_id=p["segment_id"],
+        title=p["title"],
+        product_id=p["product_id"],
+        planned_s=p["planned_s"],
+        started_at=e.ts,
+    )
+    return replace(state, rundown=position)
+
+
+def _segment_overrun(state: ShowState, e: Event) -> ShowState:
+    assert state.rundown is not None
+    return replace(state, rundown=replace(state.rundown, overrun_reported=True))
+
+
+def _sale_recorded(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    pid, qty = p["product_id"], p["quantity"]
+    changes: dict[str, Any] = {
+        "stock": _with(state.stock, pid, state.stock[pid] - qty),
+        "sold": _with(state.sold, pid, state.sold.get(pid, 0) + qty),
+    }
+    if p.get("flash_sale_id"):
+        sale = state.flash_sales[p["flash_sale_id"]]
+        left = sale.remaining_quantity - qty
+        sale = replace(sale, remaining_quantity=left)
+        if left == 0:
+            sale = replace(sale, ended_at=e.ts, end_reason="sold_out")
+        changes["flash_sales"] = _with(state.flash_sales, sale.sale_id, sale)
+    if p.get("coupon_id"):
+        coupon = state.coupons[p["coupon_id"]]
+        changes["coupons"] = _with(
+            state.coupons, coupon.coupon_id, replace(coupon, used=coupon.used + 1)
+        )
+    return replace(state, **changes)
+
+
+def _stock_adjusted(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    pid = p["product_id"]
+    return replace(state, stock=_with(state.stock, pid, state.stock[pid] + p["delta"]))
+
+
+def _no_change(state: ShowState, e: Event) -> ShowState:
+    return state
+
+
+REDUCERS: dict[str, Callable[[ShowState, Event], ShowState]] = {
+    CATALOG_LOADED: _catalog_loaded,
+    PRODUCT_PINNED: _pinned,
+    PRODUCT_UNPINNED: _unpinned,
+    COUPON_LAUNCHED: _coupon_launched,
+    COUPON_STOPPED: _coupon_stopped,
+    FLASH_SALE_STARTED: _flash_started,
+    FLASH_SALE_STOPPED: _flash_stopped,
+    LOTTERY_OPENED: _lottery_opened,
+    LOTTERY_ENTRY_OPENED: _lottery_entry_opened,
+    LOTTERY_ENTRANT_ADDED: _lottery_entrant,
+    LOTTERY_CLOSED: _lottery_closed,
+    LOTTERY_DRAWN: _lottery_drawn,
+    POLL_STARTED: _poll_started,
+    POLL_VOTED: _poll_voted,
+    POLL_STOPPED: _poll_stopped,
+    SEGMENT_STARTED: _segment_started,
+    SEGMENT_OVERRUN: _segment_overrun,
+    SALE_RECORDED: _sale_recorded,
+    STOCK_ADJUSTED: _stock_adjusted,
+    CUE_FAILED: _no_change,
+}
+
+
+def reduce(state: ShowState, event: Event) -> ShowState:
+    """Fold one event into the state. Pure; events of other kinds leave the state unchanged."""
+    reducer = REDUCERS.get(event.kind)
+    if reducer is None:
+        return state
+    return replace(reducer(state, event), last_seq=event.seq)
