@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     media_args(d, "testpattern", "tone")
     d.set_defaults(duration=None)
 
+    w = sub.add_parser("window", help="open the console window (the default with no command)")
+    w.add_argument("show", nargs="?", help="show folder (default: the built-in demo show)")
+
     sub.add_parser("encoders", help="list the H.264 encoders that open on this machine")
 
     from console.show.cli import register as register_show
@@ -325,8 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = build_parser().parse_args(argv)
-        if args.command is None:
-            args = build_parser().parse_args(["demo", *argv])
+        if args.command is None or args.command == "window":
+            from console.app import main as window_main
+
+            return window_main(argv[1:] if args.command == "window" else argv)
         return COMMANDS[args.command](args)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)

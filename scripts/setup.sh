@@ -9,6 +9,8 @@ APT_PACKAGES=(
   ffmpeg openssl
   xvfb fonts-noto-cjk
   libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
+  libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import keyring
 from keyring.errors import KeyringError
 
@@ -50,3 +52,52 @@ def redact(text: str, *secrets: str | None) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+
+class KeyringUnavailable(UserError):
+    """No usable OS keyring: keys can only be kept in memory for this session."""
+
+
+def keyring_problem() -> str | None:
+    """``None`` when an OS keyring backend is usable, else a short reason. May block: call it
+    off the UI thread (some backends talk to a daemon over D-Bus)."""
+    try:
+        from keyring.backends import fail
+
+        backend = keyring.get_keyring()
+        if isinstance(backend, fail.Keyring):
+            return "no OS keyring backend is installed or running"
+        keyring.get_password(SERVICE, "__probe__")
+    except KeyringError as exc:
+        return f"the OS keyring does not answer ({exc.__class__.__name__})"
+    except Exception as exc:  # noqa: BLE001 - a broken backend is reported, never fatal
+        return f"the OS keyring failed ({exc.__class__.__name__})"
+    return None
+
+
+def find_key(name: str) -> str | None:
+    """The stored key, or ``None`` when there is none; raises :class:`KeyringUnavailable`."""
+    try:
+        return keyring.get_password(SERVICE, name) or None
+    except KeyringError as exc:
+        raise KeyringUnavailable(
+            f"cannot read stream key '{name}': no usable OS keyring ({exc.__class__.__name__})"
+        ) from None
+
+
+def store_key(name: str, key: str) -> None:
+    """Like :func:`set_key` but raises :class:`KeyringUnavailable` when there is no keyring."""
+    if not key.strip():
+        raise UserError("empty stream key: paste the key from your platform's live console")
+    try:
+        keyring.set_password(SERVICE, name, key.strip())
+    except KeyringError as exc:
+        raise KeyringUnavailable(
+            f"cannot store stream key '{name}': no usable OS keyring ({exc.__class__.__name__})"
+        ) from None
+
+
+def forget_key(name: str) -> None:
+    """Delete a stored key; a missing key or keyring is not an error."""
+    with contextlib.suppress(KeyringError):
+        keyring.delete_password(SERVICE, name)

@@ -1,0 +1,217 @@
+"""Stream health: uptime, bitrate, fps, drops by cause, CPU, encoder; amber/red with the reason."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from console.media.output import OutputState, OutputStats
+from console.media.pipeline import PipelineStats
+
+DROP_CAUSES = (
+    "render_lag",
+    "encoder_lag",
+    "encoder_stalled",
+    "congestion",
+    "queue_full",
+    "disk_slow",
+    "disk_error",
+)
+
+
+class CpuMeter:
+    """This process's CPU use, % of the whole machine, from ``time.process_time`` deltas."""
+
+    def __init__(self) -> None:
+        self._last = (time.monotonic(), time.process_time())
+        self.percent = 0.0
+
+    def sample(self) -> float:
+        wall, cpu = time.monotonic(), time.process_time()
+        dw, dc = wall - self._last[0], cpu - self._last[1]
+        self._last = (wall, cpu)
+        if dw > 0:
+            self.percent = 100.0 * dc / dw / (os.cpu_count() or 1)
+        return self.percent
+
+
+@dataclass
+class HealthReport:
+    level: str = "ok"  # ok | warning | error | idle
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, level: str, reason: str) -> None:
+        order = {"idle": 0, "ok": 1, "warning": 2, "error": 3}
+        if order[level] > order[self.level]:
+            self.level = level
+        self.reasons.append(reason)
+
+
+class HealthPanel(QWidget):
+    """Numbers the host checks at a glance, and one line that says what is wrong."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status = QLabel()
+        self.status.setObjectName("healthIdle")
+        self.status.setWordWrap(True)
+        self.values: dict[str, QLabel] = {}
+        self.form = QFormLayout()
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setHorizontalSpacing(14)
+        self._keys = (
+            "uptime",
+            "bitrate",
+            "fps",
+            "dropped",
+            "cpu",
+            "encoder",
+            "latency",
+            "destinations",
+        )
+        for key in self._keys:
+            value = QLabel("–")
+            value.setObjectName("value")
+            value.setWordWrap(True)
+            self.values[key] = value
+            self.form.addRow(QLabel(), value)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.status)
+        lay.addLayout(self.form)
+        self._prev_drops: dict[str, int] = {}
+        self.report = HealthReport("idle")
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        labels = {
+            "uptime": self.tr("Uptime"),
+            "bitrate": self.tr("Outgoing bitrate"),
+            "fps": self.tr("Frame rate"),
+            "dropped": self.tr("Dropped frames"),
+            "cpu": self.tr("CPU"),
+            "encoder": self.tr("Encoder"),
+            "latency": self.tr("Encode latency"),
+            "destinations": self.tr("Destinations"),
+        }
+        for row, key in enumerate(self._keys):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            item.widget().setText(labels[key])
+        self._show_status()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def update_stats(
+        self,
+        stats: PipelineStats | None,
+        outputs: list[OutputStats],
+        names: dict[str, str],
+        target_fps: int,
+        preview_fps: float,
+        cpu_percent: float,
+        live_seconds: float | None,
+    ) -> HealthReport:
+        report = HealthReport("ok")
+        if stats is None:
+            self.report = HealthReport("idle")
+            self._show_status()
+            return self.report
+        v = self.values
+        up = int(live_seconds) if live_seconds is not None else int(stats.uptime_s)
+        v["uptime"].setText(
+            f"{up // 3600}:{up // 60 % 60:02d}:{up % 60:02d}"
+            + ("" if live_seconds is not None else "  " + self.tr("(preview, not live)"))
+        )
+        kbps = sum(o.bitrate_kbps for o in outputs)
+        v["bitrate"].setText(f"{kbps:,.0f} kbps" if outputs else self.tr("not sending"))
+        v["fps"].setText(
+            self.tr("{0:.1f} rendered (target {1}) · preview {2:.0f}").format(
+                stats.render_fps, target_fps, preview_fps
+            )
+        )
+        drops = dict(stats.dropped)
+        for o in outputs:
+            for cause, n in o.dropped.items():
+                if cause != "offline":
+                    drops[cause] = drops.get(cause, 0) + n
+        total = sum(drops.values())
+        v["dropped"].setText(
+            str(total)
+            + (
+                " (" + ", ".join(f"{k} {n}" for k, n in sorted(drops.items())) + ")"
+                if drops
+                else ""
+            )
+        )
+        v["cpu"].setText(f"{cpu_percent:.0f} %")
+        v["encoder"].setText(stats.encoder or "–")
+        v["latency"].setText(
+            self.tr("{0:.0f} ms render · {1:.0f} ms encode").format(
+                stats.render_ms, stats.encode_ms
+            )
+        )
+        states = [o for o in outputs]
+        v["destinations"].setText(
+            ", ".join(f"{names.get(o.name, o.name)}: {o.state.name.lower()}" for o in states)
+            or self.tr("none live")
+        )
+
+        # -- what is wrong ------------------------------------------------------------------
+        if stats.error:
+            report.add("error", stats.error)
+        for o in outputs:
+            label = names.get(o.name, o.name)
+            if o.state == OutputState.FAILED:
+                report.add("error", f"{label}: {o.error or self.tr('failed')}")
+            elif o.state in (OutputState.CONNECTING, OutputState.RECONNECTING):
+                report.add("warning", self.tr("{0}: connecting").format(label))
+            elif o.queued_ms > 700:
+                report.add(
+                    "warning",
+                    self.tr("{0}: network slow, {1} ms queued").format(label, o.queued_ms),
+                )
+        if stats.uptime_s > 3 and stats.render_fps < 0.9 * target_fps:
+            report.add(
+                "warning",
+                self.tr("rendering {0:.1f} fps of {1}").format(stats.render_fps, target_fps),
+            )
+        new = {
+            k: n - self._prev_drops.get(k, 0)
+            for k, n in drops.items()
+            if n > self._prev_drops.get(k, 0)
+        }
+        self._prev_drops = drops
+        if new:
+            report.add(
+                "warning",
+                self.tr("dropping frames: {0}").format(
+                    ", ".join(f"{k} +{n}" for k, n in new.items())
+                ),
+            )
+        if cpu_percent > 85:
+            report.add("warning", self.tr("CPU at {0:.0f} %").format(cpu_percent))
+        if stats.encoder_fallback:
+            report.add("warning", stats.encoder_fallback)
+        self.report = report
+        self._show_status()
+        return report
+
+    def _show_status(self) -> None:
+        r = self.report
+        if r.level == "idle":
+            text = self.tr("Starting…")
+        elif r.level == "ok":
+            text = self.tr("All good")
+        else:
+            text = "; ".join(r.reasons)
+        self.status.setText(("● " if r.level != "idle" else "") + text)
+        self.status.setObjectName("health" + r.level.capitalize())
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)

@@ -1,0 +1,1329 @@
+"""The console window: preview, sources, mixer, layers, destinations, health, go live.
+
+Talks to the media side only through :class:`~console.ui.session.MediaSession` (which runs
+every blocking call in a worker) and reads stats on UI timers: health at 1 Hz, meters at 15 Hz.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.errors import UserError
+from console.media.compositor import Layer, NormRect, VideoLayer
+from console.media.output import Output, OutputState
+from console.platforms import credentials
+from console.platforms.presets import is_loopback_url, key_status, preset_by_id
+from console.settings import (
+    AudioSlot,
+    CanvasSettings,
+    DestinationSettings,
+    LayerPlacement,
+    Settings,
+    config_dir,
+    save_settings,
+)
+from console.ui.destinations import DestinationDialog, DestinationsPanel, chinese_ui, expiry_text
+from console.ui.health import CpuMeter, HealthPanel
+from console.ui.hotkeys import HOTKEYS, HotkeyHelpDialog
+from console.ui.i18n import LANGUAGES, LanguageManager
+from console.ui.meters import AudioStrip, LevelMeter
+from console.ui.preview import PreviewWidget
+from console.ui.session import MediaSession
+from console.ui.tasks import BackgroundTasks
+
+log = logging.getLogger(__name__)
+
+RESOLUTIONS = {"portrait": [(720, 1280), (1080, 1920)], "landscape": [(1280, 720), (1920, 1080)]}
+FPS_CHOICES = (25, 30, 50, 60)
+
+
+def recording_path(stem: str) -> Path:
+    from platformdirs import user_videos_dir
+
+    folder = Path(user_videos_dir()) / "live-console"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.flv"
+
+
+def _group(title_holder: list, layout: QVBoxLayout | QFormLayout) -> QGroupBox:
+    box = QGroupBox()
+    box.setLayout(layout)
+    title_holder.append(box)
+    return box
+
+
+class MainWindow(QMainWindow):
+    """The host's window. ``confirm`` can be replaced (tests) to answer confirmation dialogs."""
+
+    product_next_requested = Signal()
+    product_previous_requested = Signal()
+    live_started = Signal()
+    live_stopped = Signal()
+
+    def __init__(
+        self,
+        settings: Settings,
+        overlays: list[Layer],
+        show_id: str = "demo",
+        show_title: str = "",
+        languages: LanguageManager | None = None,
+        settings_folder: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("consoleWindow")
+        self.settings = settings
+        self.show_id = show_id
+        self.show_title = show_title
+        self.settings_folder = settings_folder
+        self.languages = languages or LanguageManager()
+        self.tasks = BackgroundTasks(self)
+        self.session = MediaSession(self.tasks, overlays, self)
+        self.confirm: Callable[[str, str], bool] = self._ask
+        self.session_keys: dict[str, str] = {}  # keys kept in memory when there is no keyring
+        self.keyring_problem: str | None = None
+        self.notices: list[str] = []
+        self.live_since: float | None = None
+        self.going_live = False
+        self.closing = False
+        self.closed = False
+        self.encoders: list[str] = []
+        self.cameras: list[int] | None = None
+        self.mics: list[str] = []
+        self.last_health = None
+        self.cpu = CpuMeter()
+        self._names: dict[str, str] = {}
+        self._titled: list[QGroupBox] = []
+        self._save_timer = QTimer(self, singleShot=True, interval=400, timeout=self.save_now)
+
+        self._build_ui()
+        self._build_menus()
+        self._bind_hotkeys()
+        self._apply_layout(self.settings.canvas)
+        self.destinations.set_destinations(self.settings.destinations)
+        self._wire_destination_rows()
+        self.destinations.record.setChecked(self.settings.record_when_live)
+        self.destinations.record.toggled.connect(self._record_toggled)
+        self._restore_geometry()
+
+        s = self.session
+        s.started.connect(self._pipeline_started)
+        s.start_failed.connect(self._pipeline_failed)
+        s.notice.connect(self.add_notice)
+        s.sources_changed.connect(self._sources_changed)
+        s.live_stopped.connect(self._live_ended)
+        s.output_states.state_changed.connect(self._output_state)
+
+        self.health_timer = QTimer(self, interval=1000, timeout=self._update_health)
+        self.meter_timer = QTimer(self, interval=66, timeout=self._update_meters)
+        self.health_timer.start()
+        self.meter_timer.start()
+        self.retranslate_ui()
+        self._refresh_mode()
+        self._start_pipeline()
+        self._probe_in_background()
+
+    # ================================================================== construction
+    def _build_ui(self) -> None:
+        # -- top bar ------------------------------------------------------------------------
+        self.mode_badge = QLabel()
+        self.mode_badge.setObjectName("badgeRehearsal")
+        self.mode_badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("showTitle")
+        self.live_clock = QLabel()
+        self.live_clock.setObjectName("liveClock")
+        self.go_live_button = QPushButton()
+        self.go_live_button.setObjectName("goLive")
+        self.go_live_button.setMinimumWidth(150)
+        self.go_live_button.setMinimumHeight(36)
+        self.go_live_button.clicked.connect(self.go_live_or_stop)
+        top = QFrame()
+        top.setObjectName("topBar")
+        tl = QHBoxLayout(top)
+        tl.setContentsMargins(14, 8, 14, 8)
+        tl.addWidget(self.mode_badge)
+        tl.addSpacing(8)
+        tl.addWidget(self.title_label, 1)
+        tl.addWidget(self.live_clock)
+        tl.addSpacing(12)
+        tl.addWidget(self.go_live_button)
+
+        self.notice_bar = QFrame()
+        self.notice_bar.setObjectName("noticeBar")
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        self.notice_dismiss = QToolButton()
+        self.notice_dismiss.clicked.connect(self.clear_notices)
+        nl = QHBoxLayout(self.notice_bar)
+        nl.setContentsMargins(14, 6, 14, 6)
+        nl.addWidget(self.notice_label, 1)
+        nl.addWidget(self.notice_dismiss)
+        self.notice_bar.hide()
+
+        # -- left: sources, mixer, layers -----------------------------------------------------
+        self.video_choice = QComboBox()
+        self.video_choice.setObjectName("videoSource")
+        self.video_choice.activated.connect(self._video_chosen)
+        for combo in (self.video_choice,):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
+        self.find_cameras = QToolButton()
+        self.find_cameras.clicked.connect(self._probe_cameras)
+        vrow = QHBoxLayout()
+        vrow.addWidget(self.video_choice, 1)
+        vrow.addWidget(self.find_cameras)
+        self.audio_choice = QComboBox()
+        self.audio_choice.setObjectName("audioSource")
+        self.audio_choice.activated.connect(self._audio_chosen)
+        self.audio_choice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.audio_choice.setMinimumContentsLength(8)
+        self.add_music = QToolButton()
+        self.add_music.clicked.connect(self._add_audio_file)
+        arow = QHBoxLayout()
+        arow.addWidget(self.audio_choice, 1)
+        arow.addWidget(self.add_music)
+        self.sources_form = QFormLayout()
+        self.sources_form.addRow(QLabel(), vrow)
+        self.sources_form.addRow(QLabel(), arow)
+        self.sources_box = _group(self._titled, self.sources_form)
+
+        self.strips_layout = QVBoxLayout()
+        self.strips_layout.setSpacing(2)
+        self.master_meter = LevelMeter()
+        self.master_label = QLabel()
+        self.master_label.setObjectName("stripTitle")
+        mixer_l = QVBoxLayout()
+        mixer_l.addLayout(self.strips_layout)
+        mixer_l.addWidget(self.master_label)
+        mixer_l.addWidget(self.master_meter)
+        self.mixer_box = _group(self._titled, mixer_l)
+        self.strips: list[AudioStrip] = []
+
+        self.layers_list = QListWidget()
+        self.layers_list.setObjectName("layers")
+        self.layers_list.setMaximumHeight(150)
+        self.layers_list.itemChanged.connect(self._layer_item_changed)
+        self.layers_list.currentItemChanged.connect(self._layer_current_changed)
+        self.layer_up = QToolButton()
+        self.layer_down = QToolButton()
+        self.layer_up.clicked.connect(lambda: self._move_layer(+1))
+        self.layer_down.clicked.connect(lambda: self._move_layer(-1))
+        lbtn = QHBoxLayout()
+        lbtn.addWidget(self.layer_up)
+        lbtn.addWidget(self.layer_down)
+        lbtn.addStretch(1)
+        layers_l = QVBoxLayout()
+        layers_l.addWidget(self.layers_list)
+        layers_l.addLayout(lbtn)
+        self.layers_box = _group(self._titled, layers_l)
+
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(10, 10, 6, 10)
+        ll.setSpacing(10)
+        for box in (self.sources_box, self.mixer_box, self.layers_box):
+            ll.addWidget(box)
+        ll.addStretch(1)
+
+        # -- centre: preview -------------------------------------------------------------------
+        self.preview = PreviewWidget(self.session)
+        self.preview.setObjectName("preview")
+        self.preview.layer_selected.connect(self._preview_selected)
+        self.preview.layout_changed.connect(self._layout_edited)
+        self.edit_layout = QToolButton()
+        self.edit_layout.setCheckable(True)
+        self.edit_layout.setChecked(True)
+        self.edit_layout.toggled.connect(self._edit_toggled)
+        self.safe_zone_choice = QComboBox()
+        self.safe_zone_choice.activated.connect(self._safe_zone_chosen)
+        self.preview_info = QLabel()
+        self.preview_info.setObjectName("hint")
+        ptools = QHBoxLayout()
+        ptools.setContentsMargins(0, 0, 0, 0)
+        ptools.addWidget(self.edit_layout)
+        ptools.addWidget(self.safe_zone_choice)
+        ptools.addStretch(1)
+        ptools.addWidget(self.preview_info)
+        centre = QWidget()
+        cl = QVBoxLayout(centre)
+        cl.setContentsMargins(6, 10, 6, 10)
+        cl.addWidget(self.preview, 1)
+        cl.addLayout(ptools)
+
+        # -- right: destinations, health, canvas ---------------------------------------------------
+        self.destinations = DestinationsPanel()
+        self.destinations.add_requested.connect(self.open_destination_dialog)
+        dl = QVBoxLayout()
+        dl.addWidget(self.destinations)
+        self.destinations_box = _group(self._titled, dl)
+        self.health = HealthPanel()
+        hl = QVBoxLayout()
+        hl.addWidget(self.health)
+        self.health_box = _group(self._titled, hl)
+
+        self.orientation = QComboBox()
+        self.orientation.addItem("", "portrait")
+        self.orientation.addItem("", "landscape")
+        self.orientation.activated.connect(self._orientation_chosen)
+        self.resolution = QComboBox()
+        self.fps = QComboBox()
+        for f in FPS_CHOICES:
+            self.fps.addItem(f"{f} fps", f)
+        self.bitrate = QSpinBox()
+        self.bitrate.setRange(500, 20000)
+        self.bitrate.setSingleStep(250)
+        self.bitrate.setSuffix(" kbps")
+        self.encoder = QComboBox()
+        self.apply_canvas = QPushButton()
+        self.apply_canvas.clicked.connect(self.apply_canvas_settings)
+        self.canvas_form = QFormLayout()
+        for w in (self.orientation, self.resolution, self.fps, self.bitrate, self.encoder):
+            if isinstance(w, QComboBox):
+                w.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                )
+                w.setMinimumContentsLength(10)
+            self.canvas_form.addRow(QLabel(), w)
+        self.canvas_form.addRow("", self.apply_canvas)
+        self.canvas_box = _group(self._titled, self.canvas_form)
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(6, 10, 10, 10)
+        rl.setSpacing(10)
+        for box in (self.destinations_box, self.health_box, self.canvas_box):
+            rl.addWidget(box)
+        rl.addStretch(1)
+
+        def scrolled(w: QWidget, width: int) -> QScrollArea:
+            area = QScrollArea()
+            area.setWidget(w)
+            area.setWidgetResizable(True)
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            area.setMinimumWidth(width)
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            return area
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(scrolled(left, 330))
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(scrolled(right, 360))
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+
+        root = QWidget()
+        rl2 = QVBoxLayout(root)
+        rl2.setContentsMargins(0, 0, 0, 0)
+        rl2.setSpacing(0)
+        rl2.addWidget(top)
+        rl2.addWidget(self.notice_bar)
+        rl2.addWidget(self.splitter, 1)
+        self.setCentralWidget(root)
+        self.resize(1440, 900)
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        self.console_menu = mb.addMenu("")
+        self.rehearsal_action = QAction(self, checkable=True)
+        self.rehearsal_action.setChecked(self.settings.rehearsal)
+        self.rehearsal_action.toggled.connect(self.set_rehearsal)
+        self.console_menu.addAction(self.rehearsal_action)
+        self.console_menu.addSeparator()
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.console_menu.addAction(self.quit_action)
+
+        self.language_menu = mb.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, label in [("", ""), *LANGUAGES.items()]:
+            act = QAction(label, self, checkable=True)
+            act.setData(code)
+            act.setChecked(code == self.settings.language)
+            act.triggered.connect(lambda _=False, c=code: self.set_language(c))
+            group.addAction(act)
+            self.language_menu.addAction(act)
+            self.language_actions[code] = act
+
+        self.help_menu = mb.addMenu("")
+        self.help_action = QAction(self)
+        self.help_action.triggered.connect(self.show_hotkeys)
+        self.help_menu.addAction(self.help_action)
+
+    def _bind_hotkeys(self) -> None:
+        self.shortcuts: dict[str, QShortcut] = {}
+        for hk in HOTKEYS:
+            sc = QShortcut(QKeySequence(hk.keys), self)
+            sc.setContext(Qt.ShortcutContext.ApplicationShortcut)
+            sc.activated.connect(getattr(self, f"hotkey_{hk.action}"))
+            self.shortcuts[hk.action] = sc
+
+    # ================================================================== texts
+    def retranslate_ui(self) -> None:
+        titles = [
+            self.tr("Sources"),
+            self.tr("Audio mixer"),
+            self.tr("Layers"),
+            self.tr("Destinations"),
+            self.tr("Stream health"),
+            self.tr("Canvas and encoding"),
+        ]
+        for box, title in zip(self._titled, titles):
+            box.setTitle(title)
+        for row, text in enumerate((self.tr("Video"), self.tr("Audio"))):
+            self.sources_form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().setText(text)
+        labels = (
+            self.tr("Orientation"),
+            self.tr("Resolution"),
+            self.tr("Frame rate"),
+            self.tr("Video bitrate"),
+            self.tr("Encoder"),
+        )
+        for row, text in enumerate(labels):
+            self.canvas_form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().setText(text)
+        self.orientation.setItemText(0, self.tr("Portrait 9:16"))
+        self.orientation.setItemText(1, self.tr("Landscape 16:9"))
+        self.apply_canvas.setText(self.tr("Apply"))
+        self.apply_canvas.setToolTip(
+            self.tr("Restarts the preview with the new canvas; not while live")
+        )
+        self.find_cameras.setText(self.tr("Find cameras"))
+        self.add_music.setText(self.tr("Add music…"))
+        self.master_label.setText(self.tr("Master"))
+        self.layer_up.setText(self.tr("Raise"))
+        self.layer_down.setText(self.tr("Lower"))
+        self.edit_layout.setText(self.tr("Edit layout"))
+        self.edit_layout.setToolTip(
+            self.tr("Drag overlays on the preview to move them; drag a corner to resize")
+        )
+        self.notice_dismiss.setText(self.tr("Dismiss"))
+        self.console_menu.setTitle(self.tr("&Console"))
+        self.rehearsal_action.setText(self.tr("&Rehearsal mode (nothing leaves this machine)"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.language_menu.setTitle(self.tr("&Language"))
+        self.language_actions[""].setText(self.tr("System language"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.help_action.setText(self.tr("&Keyboard shortcuts"))
+        self.preview.placeholder_text = self.tr("Starting the preview…")
+        self.preview.badge_text = self.tr("REHEARSAL") if self.settings.rehearsal else ""
+        self._fill_video_choices()
+        self._fill_audio_choices()
+        self._fill_safe_zones()
+        self._fill_layers()
+        for strip in self.strips:
+            strip.retranslate_ui()
+        self.destinations.retranslate_ui()
+        if self.keyring_problem:
+            self.destinations.keyring_note.setText(
+                self.tr(
+                    "No OS keyring ({0}): stream keys are kept in memory for this session only."
+                ).format(self.keyring_problem)
+            )
+        self._refresh_mode()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def set_language(self, code: str) -> None:
+        self.settings.language = code
+        self.languages.set_language(code)
+        self.schedule_save()
+
+    # ================================================================== mode, notices
+    def set_rehearsal(self, on: bool) -> None:
+        if self.session.live or self.going_live:
+            self.rehearsal_action.blockSignals(True)
+            self.rehearsal_action.setChecked(self.settings.rehearsal)
+            self.rehearsal_action.blockSignals(False)
+            self.add_notice(self.tr("Stop before switching between rehearsal and live."))
+            return
+        self.settings.rehearsal = on
+        self.preview.badge_text = self.tr("REHEARSAL") if on else ""
+        self.preview.update()
+        self._refresh_mode()
+        self.schedule_save()
+
+    def _refresh_mode(self) -> None:
+        live = self.session.live
+        rehearsal = self.settings.rehearsal
+        if rehearsal:
+            badge, name = self.tr("REHEARSAL · 彩排"), "badgeRehearsal"
+        elif live:
+            badge, name = self.tr("ON AIR"), "badgeLive"
+        else:
+            badge, name = self.tr("OFF AIR"), "badgeOff"
+        self.mode_badge.setText(badge)
+        self.mode_badge.setObjectName(name)
+        self.mode_badge.style().unpolish(self.mode_badge)
+        self.mode_badge.style().polish(self.mode_badge)
+        if live:
+            text = self.tr("Stop rehearsal") if rehearsal else self.tr("Stop stream")
+        else:
+            text = self.tr("Start rehearsal") if rehearsal else self.tr("Go live")
+        if self.going_live:
+            text = self.tr("Connecting…")
+        self.go_live_button.setText(text)
+        self.go_live_button.setProperty("live", live)
+        self.go_live_button.style().unpolish(self.go_live_button)
+        self.go_live_button.style().polish(self.go_live_button)
+        self.go_live_button.setEnabled(
+            self.session.running and not self.going_live and not self.closing
+        )
+        prefix = (
+            (self.tr("REHEARSAL") + " — ")
+            if rehearsal
+            else ((self.tr("ON AIR") + " — ") if live else "")
+        )
+        self.setWindowTitle(
+            prefix + self.tr("Live Console") + (f" · {self.show_title}" if self.show_title else "")
+        )
+        self.title_label.setText(self.show_title)
+        locked = live or self.going_live
+        self.apply_canvas.setEnabled(not locked and self.session.running)
+        for row in self.destinations.rows.values():
+            row.set_locked(locked)
+        self.rehearsal_action.setEnabled(not locked)
+        self.destinations.record.setEnabled(not rehearsal and not locked)
+        self.destinations.record_state.setText(
+            self.tr("Rehearsal always records a local copy.") if rehearsal else ""
+        )
+        self.destinations.record_state.setVisible(rehearsal)
+
+    def add_notice(self, text: str) -> None:
+        if text in self.notices:
+            return
+        self.notices.append(text)
+        self.notice_label.setText("\n".join(self.notices[-4:]))
+        self.notice_bar.show()
+
+    def clear_notices(self) -> None:
+        self.notices.clear()
+        self.notice_bar.hide()
+
+    # ================================================================== pipeline
+    def _start_pipeline(self) -> None:
+        s = self.settings
+        self.preview.clear()
+        self.session.start(
+            s.canvas, s.sources.video, [AudioSlot(a.spec, a.gain, a.muted) for a in s.sources.audio]
+        )
+        self._refresh_mode()
+
+    def _pipeline_started(self) -> None:
+        self._refresh_mode()
+        self._fill_layers()
+
+    def _pipeline_failed(self, message: str) -> None:
+        self.add_notice(self.tr("The preview could not start: {0}").format(message))
+        self._refresh_mode()
+
+    def _sources_changed(self) -> None:
+        s = self.session
+        self.settings.sources.video = s.video_spec
+        self.settings.sources.audio = [AudioSlot(a.spec, a.gain, a.muted) for a in s.audio_slots()]
+        self._rebuild_strips()
+        self._fill_video_choices()
+        self._fill_audio_choices()
+        self.schedule_save()
+
+    def _probe_in_background(self) -> None:
+        from console.media.audio import list_input_devices
+        from console.media.encoder import available_encoders
+
+        def encoders_done(names: list[str]) -> None:
+            self.encoders = names
+            self._fill_encoders()
+
+        self.tasks.run(available_encoders, encoders_done, lambda e: self.add_notice(str(e)))
+
+        def mics_done(devices: list[tuple[int, str]]) -> None:
+            self.mics = [name for _, name in devices]
+            self._fill_audio_choices()
+
+        self.tasks.run(list_input_devices, mics_done, lambda e: None)
+
+        def keyring_done(problem: str | None) -> None:
+            self.keyring_problem = problem
+            if problem:
+                self.destinations.keyring_note.show()
+                self.retranslate_ui()
+
+        self.tasks.run(credentials.keyring_problem, keyring_done)
+
+    def _probe_cameras(self) -> None:
+        from console.media.camera import probe_cameras
+
+        self.find_cameras.setEnabled(False)
+        self.find_cameras.setText(self.tr("Searching…"))
+
+        def done(found: list[int]) -> None:
+            self.cameras = found
+            self.find_cameras.setEnabled(True)
+            self.retranslate_ui()
+            if not found:
+                self.add_notice(
+                    self.tr("No camera found. Connect one and search again, or use a media file.")
+                )
+
+        self.tasks.run(probe_cameras, done, lambda e: done([]))
+
+    # ================================================================== sources UI
+    def _fill_video_choices(self) -> None:
+        c = self.video_choice
+        c.blockSignals(True)
+        c.clear()
+        c.addItem(self.tr("Test pattern"), "testpattern")
+        for idx in self.cameras or []:
+            c.addItem(self.tr("Camera {0}").format(idx), f"camera:{idx}")
+        current = self.session.video_spec if self.session.running else self.settings.sources.video
+        if c.findData(current) < 0:
+            kind, _, arg = current.partition(":")
+            c.addItem(f"{Path(arg).name or arg} ({kind})", current)
+        c.addItem(self.tr("Media file…"), "pick:file")
+        c.addItem(self.tr("Image…"), "pick:image")
+        c.addItem(self.tr("Camera or stream URL…"), "pick:url")
+        c.setCurrentIndex(c.findData(current))
+        c.blockSignals(False)
+
+    def _fill_audio_choices(self) -> None:
+        c = self.audio_choice
+        c.blockSignals(True)
+        c.clear()
+        c.addItem(self.tr("Test tone"), "tone")
+        c.addItem(self.tr("Silence"), "silence")
+        c.addItem(self.tr("Microphone (system default)"), "mic")
+        for name in self.mics:
+            c.addItem(self.tr("Microphone: {0}").format(name), f"mic:{name}")
+        slots = self.session.audio_slots() if self.session.running else self.settings.sources.audio
+        current = slots[0].spec if slots else "silence"
+        if c.findData(current) < 0:
+            kind, _, arg = current.partition(":")
+            c.addItem(f"{Path(arg).name or arg} ({kind})", current)
+        c.addItem(self.tr("Audio file…"), "pick:file")
+        c.setCurrentIndex(c.findData(current))
+        c.blockSignals(False)
+
+    def _video_chosen(self, index: int) -> None:
+        spec = self.video_choice.itemData(index)
+        if spec == "pick:file":
+            path, _ = QFileDialog.getOpenFileName(
+                self,
+                self.tr("Choose a media file"),
+                "",
+                self.tr("Media (*.mp4 *.mov *.mkv *.flv *.webm);;All files (*)"),
+            )
+            spec = f"file:{path}" if path else None
+        elif spec == "pick:image":
+            path, _ = QFileDialog.getOpenFileName(
+                self,
+                self.tr("Choose an image"),
+                "",
+                self.tr("Images (*.png *.jpg *.jpeg *.webp);;All files (*)"),
+            )
+            spec = f"image:{path}" if path else None
+        elif spec == "pick:url":
+            from PySide6.QtWidgets import QInputDialog
+
+            text, ok = QInputDialog.getText(
+                self,
+                self.tr("Camera or stream"),
+                self.tr("Device index, video file path or stream URL:"),
+            )
+            spec = f"camera:{text.strip()}" if ok and text.strip() else None
+        if spec is None:
+            self._fill_video_choices()
+            return
+        self.choose_video(spec)
+
+    def choose_video(self, spec: str) -> None:
+        """Switch the program's video source (works while live: the stream goes on)."""
+        self.session.switch_video(
+            spec, lambda msg: (self.add_notice(msg), self._fill_video_choices())
+        )
+
+    def _audio_chosen(self, index: int) -> None:
+        spec = self.audio_choice.itemData(index)
+        if spec == "pick:file":
+            path, _ = QFileDialog.getOpenFileName(
+                self,
+                self.tr("Choose an audio or media file"),
+                "",
+                self.tr("Media (*.mp3 *.m4a *.wav *.aac *.mp4 *.mkv);;All files (*)"),
+            )
+            if not path:
+                self._fill_audio_choices()
+                return
+            spec = f"file:{path}"
+        self.choose_audio(spec)
+
+    def choose_audio(self, spec: str, index: int = 0) -> None:
+        """Replace mix source ``index`` (or add one with ``index == len``)."""
+        if not self.session.audio and index == 0:
+            index = 0
+        self.session.set_audio(
+            index, spec, lambda msg: (self.add_notice(msg), self._fill_audio_choices())
+        )
+
+    def _add_audio_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose background music"),
+            "",
+            self.tr("Audio (*.mp3 *.m4a *.wav *.aac *.flac *.mp4);;All files (*)"),
+        )
+        if path:
+            self.choose_audio(f"file:{path}", len(self.session.audio))
+
+    def _rebuild_strips(self) -> None:
+        for strip in self.strips:
+            strip.setParent(None)
+            strip.deleteLater()
+        self.strips = []
+        for i, entry in enumerate(self.session.audio):
+            strip = AudioStrip(entry.source.name, entry.slot.muted, entry.slot.gain)
+            strip.mute_toggled.connect(lambda m, i=i: self._mute(i, m))
+            strip.gain_changed.connect(lambda g, i=i: self._gain(i, g))
+            self.strips_layout.addWidget(strip)
+            self.strips.append(strip)
+
+    def _mute(self, index: int, muted: bool) -> None:
+        self.session.set_muted(index, muted)
+        self.settings.sources.audio = [
+            AudioSlot(a.spec, a.gain, a.muted) for a in self.session.audio_slots()
+        ]
+        self.schedule_save()
+
+    def _gain(self, index: int, gain: float) -> None:
+        self.session.set_gain(index, gain)
+        self.settings.sources.audio = [
+            AudioSlot(a.spec, a.gain, a.muted) for a in self.session.audio_slots()
+        ]
+        self.schedule_save()
+
+    def _update_meters(self) -> None:
+        if not self.session.running:
+            return
+        meters = self.session.mixer.meters()
+        for strip, entry in zip(self.strips, self.session.audio):
+            peak, rms = meters.get(entry.source.name, (float("-inf"), float("-inf")))
+            strip.meter.set_levels(peak, rms)
+        peak, rms = meters.get("master", (float("-inf"), float("-inf")))
+        self.master_meter.set_levels(peak, rms)
+
+    # ================================================================== layers and layout
+    def _layout_key(self, canvas: CanvasSettings | None = None) -> str:
+        return f"{self.show_id}:{(canvas or self.settings.canvas).orientation}"
+
+    def _apply_layout(self, canvas: CanvasSettings) -> None:
+        """Place the overlays as saved for this show and orientation (if saved)."""
+        saved = self.settings.layouts.get(self._layout_key(canvas))
+        if not saved:
+            return
+        by_name = {o.name: o for o in self.session.overlays}
+        order = []
+        for p in saved:
+            lay = by_name.pop(p.name, None)
+            if lay is None:
+                continue
+            lay.rect = NormRect(p.x, p.y, p.w, p.h)
+            lay.visible = p.visible
+            order.append(lay)
+        self.session.overlays[:] = order + list(by_name.values())
+        scene = self.session.scene
+        for i, lay in enumerate(self.session.overlays):
+            if lay in scene.layers:
+                scene.move(lay, i + 1)
+
+    def _store_layout(self) -> None:
+        overlays = [lay for lay in self.session.scene.layers if not isinstance(lay, VideoLayer)]
+        if overlays:
+            self.session.overlays[:] = overlays
+        self.settings.layouts[self._layout_key()] = [
+            LayerPlacement(o.name, o.rect.x, o.rect.y, o.rect.w, o.rect.h, o.visible)
+            for o in self.session.overlays
+        ]
+        self.schedule_save()
+
+    def _fill_layers(self) -> None:
+        lst = self.layers_list
+        lst.blockSignals(True)
+        lst.clear()
+        for lay in reversed(self.session.overlays):  # topmost first
+            item = QListWidgetItem(lay.name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if lay.visible else Qt.CheckState.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, lay.name)
+            item.setToolTip(self.tr("Tick to show on the stream"))
+            lst.addItem(item)
+            if lay.name == self.preview.selected:
+                lst.setCurrentItem(item)
+        lst.blockSignals(False)
+
+    def _overlay(self, name: str) -> Layer | None:
+        return next((o for o in self.session.overlays if o.name == name), None)
+
+    def _layer_item_changed(self, item: QListWidgetItem) -> None:
+        lay = self._overlay(item.data(Qt.ItemDataRole.UserRole))
+        if lay is not None:
+            lay.visible = item.checkState() == Qt.CheckState.Checked
+            self.preview.update()
+            self._store_layout()
+
+    def _layer_current_changed(self, item: QListWidgetItem | None, _: object = None) -> None:
+        self.preview.select(item.data(Qt.ItemDataRole.UserRole) if item else "")
+
+    def _preview_selected(self, name: str) -> None:
+        for i in range(self.layers_list.count()):
+            item = self.layers_list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == name:
+                self.layers_list.blockSignals(True)
+                self.layers_list.setCurrentItem(item)
+                self.layers_list.blockSignals(False)
+                return
+        self.layers_list.clearSelection()
+
+    def _move_layer(self, direction: int) -> None:
+        """Raise (+1) or lower (-1) the selected overlay; the video stays at the bottom."""
+        lay = self._overlay(self.preview.selected)
+        if lay is None:
+            return
+        overlays = self.session.overlays
+        i = overlays.index(lay)
+        j = min(max(0, i + direction), len(overlays) - 1)
+        if i == j:
+            return
+        overlays.insert(j, overlays.pop(i))
+        scene = self.session.scene
+        if lay in scene.layers:
+            scene.move(lay, j + 1)
+        self._fill_layers()
+        self._store_layout()
+
+    def _layout_edited(self) -> None:
+        self._store_layout()
+
+    def _edit_toggled(self, on: bool) -> None:
+        self.preview.edit_mode = on
+        if not on:
+            self.preview.select("")
+        self.preview.update()
+
+    def _fill_safe_zones(self) -> None:
+        from console.platforms.presets import load_presets
+
+        c = self.safe_zone_choice
+        c.blockSignals(True)
+        c.clear()
+        c.addItem(self.tr("No safe-zone guide"), "")
+        for p in load_presets():
+            if p.safe_zones:
+                c.addItem(self.tr("Safe zones: {0}").format(p.label(chinese_ui())), p.id)
+        c.setCurrentIndex(max(0, c.findData(self.settings.safe_zone_preset)))
+        c.blockSignals(False)
+        self._show_safe_zones()
+
+    def _safe_zone_chosen(self, index: int) -> None:
+        self.settings.safe_zone_preset = self.safe_zone_choice.itemData(index) or ""
+        self._show_safe_zones()
+        self.schedule_save()
+
+    def _show_safe_zones(self) -> None:
+        pid = self.settings.safe_zone_preset
+        zones: list = []
+        if pid:
+            preset = preset_by_id(pid)
+            zones = [(z.label(chinese_ui()), z.rect) for z in preset.safe_zones]
+        self.preview.safe_zones = zones
+        self.preview.update()
+
+    # ================================================================== canvas
+    def _fill_canvas_controls(self, canvas: CanvasSettings) -> None:
+        self.orientation.setCurrentIndex(0 if canvas.portrait else 1)
+        self._fill_resolutions(canvas.orientation, (canvas.width, canvas.height))
+        self.fps.setCurrentIndex(max(0, self.fps.findData(canvas.fps)))
+        self.bitrate.setValue(canvas.video_bitrate_kbps)
+        self._fill_encoders()
+
+    def _fill_resolutions(self, orientation: str, current: tuple[int, int] | None = None) -> None:
+        self.resolution.clear()
+        for w, h in RESOLUTIONS[orientation]:
+            self.resolution.addItem(f"{w} × {h}", (w, h))
+        if current is not None:
+            self.resolution.setCurrentIndex(max(0, self.resolution.findData(current)))
+
+    def _orientation_chosen(self, index: int) -> None:
+        self._fill_resolutions(self.orientation.itemData(index))
+
+    def _fill_encoders(self) -> None:
+        c = self.encoder
+        c.clear()
+        c.addItem(self.tr("Automatic (hardware if it opens)"), "auto")
+        for name in self.encoders:
+            c.addItem(name, name)
+        if not self.encoders:
+            c.addItem(self.tr("libx264 (checking hardware…)"), "libx264")
+        c.setCurrentIndex(max(0, c.findData(self.settings.canvas.encoder)))
+
+    def canvas_from_controls(self) -> CanvasSettings:
+        w, h = self.resolution.currentData()
+        return CanvasSettings(
+            w, h, self.fps.currentData(), self.bitrate.value(), self.encoder.currentData() or "auto"
+        )
+
+    def apply_canvas_settings(self, canvas: CanvasSettings | None = None) -> None:
+        """Rebuild the pipeline for a new canvas (only when not live)."""
+        if self.session.live or self.going_live:
+            self.add_notice(self.tr("Stop before changing the canvas."))
+            return
+        canvas = canvas or self.canvas_from_controls()
+        old_key = self._layout_key()
+        if self.session.running:
+            self._store_layout()
+        self.settings.canvas = canvas
+        self._fill_canvas_controls(canvas)
+        if self._layout_key() != old_key:
+            self._default_layout_for(canvas)
+            self._apply_layout(canvas)
+        self.schedule_save()
+        self.apply_canvas.setEnabled(False)
+        self.session.stop(self._start_pipeline)
+
+    #: Set by the composition root: (orientation) → default placements for a new orientation.
+    default_layout: Callable[[str], dict[str, NormRect]] | None = None
+
+    def _default_layout_for(self, canvas: CanvasSettings) -> None:
+        if self.default_layout is None or self._layout_key(canvas) in self.settings.layouts:
+            return
+        for name, rect in self.default_layout(canvas.orientation).items():
+            lay = self._overlay(name)
+            if lay is not None:
+                lay.rect = rect
+
+    def _apply_layout_settings(self) -> None:
+        self._fill_canvas_controls(self.settings.canvas)
+
+    # ================================================================== destinations
+    def _wire_destination_rows(self) -> None:
+        for row in self.destinations.rows.values():
+            row.edit_requested.connect(self.open_destination_dialog)
+            row.remove_requested.connect(self.remove_destination)
+            row.enabled_changed.connect(self._destination_enabled)
+        self._names = {d.id: d.name for d in self.settings.destinations}
+        self._refresh_mode()
+
+    def _destination(self, dest_id: str) -> DestinationSettings | None:
+        return next((d for d in self.settings.destinations if d.id == dest_id), None)
+
+    def open_destination_dialog(self, dest_id: str | None = None) -> DestinationDialog:
+        """Open the add/edit dialog (window-modal, not blocking); ``self.destination_dialog``."""
+        dest = self._destination(dest_id) if dest_id else None
+        copy = DestinationSettings(**vars(dest)) if dest is not None else None
+        has_key = dest is not None and (
+            dest.key_name in self.session_keys or not self.keyring_problem
+        )
+        note = ""
+        if self.keyring_problem:
+            note = self.tr("No OS keyring ({0}): the key is kept in memory until you quit.").format(
+                self.keyring_problem
+            )
+        dialog = DestinationDialog(self, copy, has_key=has_key, keyring_note=note)
+        dialog.accepted.connect(lambda: self._destination_accepted(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        self.destination_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _destination_accepted(self, dialog: DestinationDialog) -> None:
+        dest, key = dialog.result_destination()
+        self.save_destination(dest, key)
+
+    def save_destination(self, dest: DestinationSettings, key: str | None) -> None:
+        """Add or update a destination; the key goes to the keyring (off the UI thread)."""
+        existing = self._destination(dest.id)
+        if existing is not None:
+            self.settings.destinations[self.settings.destinations.index(existing)] = dest
+        else:
+            self.settings.destinations.append(dest)
+        if key:
+            if self.keyring_problem:
+                self.session_keys[dest.key_name] = key
+            else:
+
+                def stored_failed(exc: BaseException) -> None:
+                    self.session_keys[dest.key_name] = key
+                    self.keyring_problem = str(exc)
+                    self.destinations.keyring_note.show()
+                    self.retranslate_ui()
+
+                self.session_keys.pop(dest.key_name, None)
+                self.tasks.run(
+                    lambda: credentials.store_key(dest.key_name, key), None, stored_failed
+                )
+        self.destinations.set_destinations(self.settings.destinations)
+        self._wire_destination_rows()
+        self.schedule_save()
+
+    def remove_destination(self, dest_id: str) -> None:
+        dest = self._destination(dest_id)
+        if dest is None:
+            return
+        if not self.confirm(
+            self.tr("Remove destination"),
+            self.tr("Remove {0} and forget its stream key?").format(dest.name),
+        ):
+            return
+        self.settings.destinations.remove(dest)
+        self.session_keys.pop(dest.key_name, None)
+        self.tasks.run(lambda: credentials.forget_key(dest.key_name))
+        self.destinations.set_destinations(self.settings.destinations)
+        self._wire_destination_rows()
+        self.schedule_save()
+
+    def _destination_enabled(self, dest_id: str, on: bool) -> None:
+        dest = self._destination(dest_id)
+        if dest is not None:
+            dest.enabled = on
+            self.schedule_save()
+
+    def _record_toggled(self, on: bool) -> None:
+        self.settings.record_when_live = on
+        self.schedule_save()
+
+    # ================================================================== go live / stop
+    def _ask(self, title: str, text: str) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def go_live_or_stop(self) -> None:
+        if self.session.live:
+            self.stop_live()
+        else:
+            self.go_live()
+
+    def go_live(self) -> None:
+        """Check, fetch keys (off the UI thread), confirm, then join the outputs to the encode."""
+        if self.session.live or self.going_live or not self.session.running:
+            return
+        rehearsal = self.settings.rehearsal
+        dests = [d for d in self.settings.destinations if d.enabled]
+        record = rehearsal or self.settings.record_when_live
+        if not dests and not record:
+            self.add_notice(
+                self.tr("Nothing to send to: add a destination or turn on the local recording.")
+            )
+            return
+        if rehearsal:
+            remote = [d for d in dests if not is_loopback_url(d.server)]
+            if remote:
+                names = ", ".join(d.name for d in remote)
+                self.add_notice(
+                    self.tr(
+                        "Rehearsal cannot reach {0}: only local recording and an ingest on this machine (127.0.0.1, localhost) are allowed. Switch rehearsal off to go live."
+                    ).format(names)
+                )
+                return
+        self.going_live = True
+        self._refresh_mode()
+        session_keys = dict(self.session_keys)
+
+        def fetch() -> dict[str, str | None]:
+            keys: dict[str, str | None] = {}
+            for d in dests:
+                key = session_keys.get(d.key_name)
+                if key is None:
+                    try:
+                        key = credentials.find_key(d.key_name)
+                    except UserError:
+                        key = None
+                keys[d.id] = key
+            return keys
+
+        self.tasks.run(
+            fetch, lambda keys: self._confirm_go_live(dests, keys, record), self._go_live_failed
+        )
+
+    def _go_live_failed(self, exc: BaseException) -> None:
+        self.going_live = False
+        self.add_notice(str(exc))
+        self._refresh_mode()
+
+    def key_warnings(self, dests: list[DestinationSettings], now: float | None = None) -> list[str]:
+        warnings = []
+        for d in dests:
+            preset = preset_by_id(d.preset)
+            st = key_status(d.key_expires_at, d.key_saved_at, preset.key_lifetime_hours, now)
+            if st.level in ("expired", "soon"):
+                text, _ = expiry_text(self, d, now)
+                warnings.append(f"{d.name}: {text}")
+            if preset.key_lifetime == "single_use":
+                warnings.append(
+                    self.tr(
+                        "{0}: Kuaishou keys work once and for 2 days; a used key is refused."
+                    ).format(d.name)
+                )
+        return warnings
+
+    def _confirm_go_live(
+        self, dests: list[DestinationSettings], keys: dict[str, str | None], record: bool
+    ) -> None:
+        missing = [d.name for d in dests if not keys.get(d.id)]
+        if missing:
+            self.going_live = False
+            self._refresh_mode()
+            self.add_notice(
+                self.tr("No stream key for {0}: edit the destination and paste the key.").format(
+                    ", ".join(missing)
+                )
+            )
+            return
+        rehearsal = self.settings.rehearsal
+        lines = [f"• {d.name} ({preset_by_id(d.preset).label(chinese_ui())})" for d in dests]
+        if record:
+            lines.append("• " + self.tr("local recording"))
+        warnings = self.key_warnings(dests)
+        text = (
+            (self.tr("Start the rehearsal to:") if rehearsal else self.tr("Go live now to:"))
+            + "\n"
+            + "\n".join(lines)
+        )
+        if warnings:
+            text += "\n\n⚠ " + "\n⚠ ".join(warnings)
+        title = self.tr("Start rehearsal") if rehearsal else self.tr("Go live")
+        self.last_confirmation = text
+        if not self.confirm(title, text):
+            self.going_live = False
+            self._refresh_mode()
+            return
+        from console.media.recorder import FlvRecorder
+        from console.media.rtmp import RtmpPublisher
+
+        outputs: list[Output] = []
+        try:
+            for d in dests:
+                outputs.append(
+                    RtmpPublisher(
+                        d.server,
+                        keys[d.id],
+                        name=d.id,
+                        on_state=self.session.output_states.callback,
+                    )
+                )
+            if record:
+                self.recording = recording_path("rehearsal" if rehearsal else "show")
+                outputs.append(
+                    FlvRecorder(
+                        self.recording,
+                        name="recording",
+                        on_state=self.session.output_states.callback,
+                    )
+                )
+        except UserError as exc:
+            self.going_live = False
+            self._refresh_mode()
+            self.add_notice(str(exc))
+            return
+        self._names = {d.id: d.name for d in self.settings.destinations}
+        self._names["recording"] = self.tr("Local recording")
+        for d in dests:
+            row = self.destinations.rows.get(d.id)
+            if row is not None:
+                row.set_state(OutputState.CONNECTING, None)
+        self.session.go_live(outputs)
+        self.going_live = False
+        self.live_since = time.monotonic()
+        self._refresh_mode()
+        self.live_started.emit()
+
+    def stop_live(self) -> None:
+        if not self.session.live:
+            return
+        rehearsal = self.settings.rehearsal
+        title = self.tr("Stop rehearsal") if rehearsal else self.tr("Stop stream")
+        text = (
+            self.tr("Stop the rehearsal?")
+            if rehearsal
+            else self.tr("End the live stream for every destination?")
+        )
+        if not self.confirm(title, text):
+            return
+        self.session.stop_live()
+        self._refresh_mode()
+
+    def _live_ended(self) -> None:
+        self.live_since = None
+        for row in self.destinations.rows.values():
+            if row.output_state not in (OutputState.FAILED,):
+                row.set_state(
+                    OutputState.ENDED
+                    if row.output_state != OutputState.OFFLINE
+                    else OutputState.OFFLINE,
+                    row.output_error,
+                )
+        self._refresh_mode()
+        self.live_stopped.emit()
+        if getattr(self, "recording", None):
+            self.add_notice(self.tr("Recording saved: {0}").format(self.recording))
+
+    def _output_state(self, name: str, state: OutputState, error: str | None) -> None:
+        row = self.destinations.rows.get(name)
+        if row is not None:
+            row.set_state(state, error, row.bitrate_kbps)
+
+    # ================================================================== health
+    def _update_health(self) -> None:
+        stats = self.session.stats()
+        outputs = self.session.hub.output_stats()
+        cpu = self.cpu.sample()
+        for o in outputs:
+            row = self.destinations.rows.get(o.name)
+            if row is not None:
+                row.set_state(o.state, o.error, o.bitrate_kbps)
+        live_for = time.monotonic() - self.live_since if self.live_since is not None else None
+        self.last_health = self.health.update_stats(
+            stats,
+            outputs,
+            self._names,
+            self.settings.canvas.fps,
+            self.preview.paint_fps(),
+            cpu,
+            live_for,
+        )
+        if live_for is not None:
+            s = int(live_for)
+            self.live_clock.setText(f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}")
+        else:
+            self.live_clock.setText("")
+        c = self.settings.canvas
+        self.preview_info.setText(
+            f"{c.width}×{c.height} · {c.fps} fps · {c.video_bitrate_kbps} kbps · "
+            + self.tr("preview {0:.0f} fps").format(self.preview.paint_fps())
+        )
+
+    # ================================================================== hotkeys
+    def hotkey_go_live_or_stop(self) -> None:
+        self.go_live_or_stop()
+
+    def hotkey_toggle_mic_mute(self) -> None:
+        """Mute the first microphone in the mix (or the first source when there is none)."""
+        entries = self.session.audio
+        if not entries:
+            return
+        index = next((i for i, e in enumerate(entries) if e.slot.spec.startswith("mic")), 0)
+        if index < len(self.strips):
+            self.strips[index].mute.toggle()
+
+    def hotkey_next_product(self) -> None:
+        self.product_next_requested.emit()
+
+    def hotkey_previous_product(self) -> None:
+        self.product_previous_requested.emit()
+
+    def hotkey_toggle_layout_edit(self) -> None:
+        self.edit_layout.toggle()
+
+    def hotkey_show_help(self) -> None:
+        self.show_hotkeys()
+
+    def show_hotkeys(self) -> HotkeyHelpDialog:
+        dialog = HotkeyHelpDialog(self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.help_dialog = dialog
+        return dialog
+
+    # ================================================================== persistence
+    def schedule_save(self) -> None:
+        self._save_timer.start()
+
+    def save_now(self) -> None:
+        try:
+            save_settings(self.settings, self.settings_folder)
+        except OSError as exc:
+            self.add_notice(self.tr("Settings not saved: {0}").format(exc.strerror))
+
+    def _qsettings(self) -> QSettings:
+        folder = self.settings_folder or config_dir()
+        return QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        qs = self._qsettings()
+        geometry = qs.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        splitter = qs.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([330, 700, 410])
+        self._fill_canvas_controls(self.settings.canvas)
+
+    def _save_geometry(self) -> None:
+        qs = self._qsettings()
+        qs.setValue("window/geometry", self.saveGeometry())
+        qs.setValue("window/splitter", self.splitter.saveState())
+        qs.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.closed:
+            event.accept()
+            return
+        if self.session.live and not self.confirm(
+            self.tr("Quit"), self.tr("You are live. End the stream and quit?")
+        ):
+            event.ignore()
+            return
+        event.ignore()
+        if self.closing:
+            return
+        self.closing = True
+        self._refresh_mode()
+        self.health_timer.stop()
+        self.meter_timer.stop()
+        self._save_geometry()
+        self.save_now()
+        self.session.stop(self._finish_close)
+
+    def _finish_close(self) -> None:
+        self.closed = True
+        self.close()

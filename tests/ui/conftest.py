@@ -1,0 +1,55 @@
+"""Fixtures for the window tests: a QApplication set up like the real one, and the window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture
+def console_app(qapp):  # noqa: ANN001, ANN201 - pytest-qt's QApplication
+    from PySide6.QtWidgets import QApplication
+
+    if not isinstance(qapp, QApplication):
+        pytest.fail(
+            "a QGuiApplication was created before the window tests: widgets need QApplication"
+        )
+    from console.app import build_app
+
+    return build_app()
+
+
+@pytest.fixture
+def make_window(console_app, qtbot, memory_keyring) -> Iterator:  # noqa: ANN001
+    """Factory: ``make_window(**settings_changes)`` → a shown MainWindow on the demo show."""
+    from console.app import build_window
+    from console.settings import load_settings, save_settings
+
+    windows = []
+
+    def make(**changes):  # noqa: ANN003, ANN202
+        settings = load_settings()
+        for name, value in changes.items():
+            setattr(settings, name, value)
+        settings.language = changes.get("language", "en")
+        save_settings(settings)
+        window = build_window(console_app)
+        window.confirmations = []
+
+        def confirm(title: str, text: str) -> bool:
+            window.confirmations.append((title, text))
+            return window.confirm_answer
+
+        window.confirm_answer = True
+        window.confirm = confirm
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+        qtbot.waitUntil(lambda w=window: w.closed, timeout=30000)
+        assert window.tasks.wait(10000)
+    console_app._languages.set_language("en")
