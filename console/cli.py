@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console.show.cli import register as register_show
 
     register_show(sub, COMMANDS)
+    from console.audience.cli import register as register_audience
+
+    register_audience(sub, COMMANDS)
 
     k = sub.add_parser("key", help="store or delete a stream key in the OS keyring")
     k.add_argument("action", choices=["set", "delete"])

@@ -1,0 +1,384 @@
+"""AudienceHub: where every audience source's events meet the show.
+
+    source threads ─ submit(event) ─> bounded queue (full: the new event is dropped, counted)
+        hub thread ─> dedupe (platform, msg_id) ─> moderation (hidden / flagged)
+                   ─> Journal.append("audience.<type>")  (durable before anyone sees it)
+                   ─> show reactions through the controller:
+                        lottery keyword/like/follow entry → AddLotteryEntrant
+                        paid order for a catalog product  → RecordSale (flash sale price if running)
+                        "想要 / want" comment             → per-product want counter
+                   ─> subscribers (chat overlay, chat panel, analytics): ``callback(item)``
+
+Subscribers run on the hub thread; one that raises is logged and the others still run. A UI
+subscriber must hand over to the UI thread itself (queued signal).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from console.audience.events import AudienceEvent, Deduper, EventError, parse_event
+from console.audience.moderation import Moderator, match_key, sanitize_text
+from console.errors import UserError
+
+log = logging.getLogger(__name__)
+
+AUDIENCE_PREFIX = "audience."
+DEFAULT_WANT_WORDS = ("想要", "要了", "求链接", "上链接", "want", "wantit", "wantone")
+_STOP = object()
+
+
+@dataclass(frozen=True)
+class AudienceItem:
+    """An event after the hub: what the overlay, the chat panel and analytics receive."""
+
+    event: AudienceEvent
+    seq: int  # the hub's own order (1, 2, …)
+    text: str  # display-safe text (sanitised, clipped)
+    nick: str  # display-safe name (not masked: masking is the overlay's choice)
+    hidden: bool = False  # not for the stream (blocked word / user); operators still see it
+    flags: tuple[str, ...] = ()
+    product_id: str = ""  # catalog product an order/cart/want refers to
+    product_title: str = ""
+    want: bool = False  # a "想要 / want" comment counted for ``product_id``
+    lottery_entry: str = ""  # lottery id the comment entered
+    is_question: bool = False
+    journal_seq: int = 0
+
+
+@dataclass
+class HubStats:
+    received: int = 0
+    processed: int = 0
+    duplicates: int = 0
+    dropped_queue_full: int = 0
+    rejected: int = 0  # dicts that did not parse
+    hidden: int = 0
+    journaled: int = 0
+    journal_errors: int = 0
+    lottery_entries: int = 0
+    lottery_refused: int = 0
+    sales_recorded: int = 0
+    sales_refused: int = 0
+    subscriber_errors: int = 0
+    by_type: Counter = field(default_factory=Counter)
+
+
+def is_question(text: str) -> bool:
+    t = text.strip()
+    return (
+        t.endswith(("?", "？", "吗", "么", "呢"))
+        or any(w in t for w in ("多少", "怎么", "能不能", "可以吗", "有没有", "几号", "什么"))
+        or t.lower().startswith(("how ", "what ", "does ", "is ", "can ", "do ", "when "))
+    )
+
+
+class AudienceHub:
+    """Thread-safe: ``submit`` from any thread; processing on the hub thread (``start``) or
+    synchronously with :meth:`process_pending` (tests, a timer-driven host)."""
+
+    def __init__(
+        self,
+        controller: Any = None,
+        journal: Any = None,
+        moderator: Moderator | None = None,
+        queue_size: int = 10_000,
+        dedupe_size: int = 100_000,
+        want_words: Iterable[str] = DEFAULT_WANT_WORDS,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self.controller = controller
+        self.journal = journal if journal is not None else getattr(controller, "journal", None)
+        self.moderator = moderator or Moderator()
+        self.clock = clock or (controller.now if controller is not None else time.time)
+        self.stats = HubStats()
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=queue_size)
+        self._dedupe = Deduper(dedupe_size)
+        self._want_words = [match_key(w) for w in want_words if match_key(w)]
+        self._wants: dict[str, set[str]] = {}
+        self._subscribers: list[Callable[[AudienceItem], None]] = []
+        self._lock = threading.Lock()
+        self._process_lock = threading.Lock()
+        self._seq = 0
+        self._thread: threading.Thread | None = None
+
+    # ---- input (any thread)
+
+    def submit(self, event: AudienceEvent | dict[str, Any]) -> bool:
+        """Queue one event; False when the queue is full (the event is dropped and counted)."""
+        if not isinstance(event, AudienceEvent):
+            try:
+                event = parse_event(event)
+            except EventError as exc:
+                with self._lock:
+                    self.stats.rejected += 1
+                log.warning("audience event refused: %s", exc)
+                return False
+        with self._lock:
+            self.stats.received += 1
+        try:
+            self._queue.put_nowait(event)
+        except queue.Full:
+            with self._lock:
+                self.stats.dropped_queue_full += 1
+            return False
+        return True
+
+    @property
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    # ---- output
+
+    def subscribe(self, callback: Callable[[AudienceItem], None]) -> Callable[[], None]:
+        with self._lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def want_counts(self) -> dict[str, int]:
+        """Product id → how many different viewers said 想要 / want while it was pinned."""
+        with self._lock:
+            return {pid: len(users) for pid, users in self._wants.items()}
+
+    def reset_wants(self, product_id: str | None = None) -> None:
+        with self._lock:
+            if product_id is None:
+                self._wants.clear()
+            else:
+                self._wants.pop(product_id, None)
+
+    # ---- the hub thread
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._loop, name="audience-hub", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        while True:  # make room for the stop marker even when the queue is full
+            try:
+                self._queue.put(_STOP, timeout=0.1)
+                break
+            except queue.Full:
+                try:
+                    self._queue.get_nowait()
+                    with self._lock:
+                        self.stats.dropped_queue_full += 1
+                except queue.Empty:
+                    pass
+        thread.join(timeout)
+
+    def _loop(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            self._process_one(item)
+
+    def process_pending(self, limit: int | None = None) -> int:
+        """Process queued events on the calling thread; returns how many were handled."""
+        n = 0
+        while limit is None or n < limit:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is _STOP:
+                continue
+            self._process_one(item)
+            n += 1
+        return n
+
+    # ---- processing
+
+    def _process_one(self, event: AudienceEvent) -> None:
+        with self._process_lock:
+            try:
+                item = self._process(event)
+            except Exception:
+                log.exception("audience event %s failed", event.key)
+                return
+        if item is None:
+            return
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            try:
+                callback(item)
+            except Exception:
+                with self._lock:
+                    self.stats.subscriber_errors += 1
+                log.exception("audience subscriber %r failed", callback)
+
+    def _process(self, event: AudienceEvent) -> AudienceItem | None:
+        if self._dedupe.seen(event.key):
+            with self._lock:
+                self.stats.duplicates += 1
+            return None
+        verdict = self.moderator.check(event)
+        journal_seq = self._journal(event, verdict.flags)
+        state = getattr(self.controller, "state", None)
+        product_id, title = self._product_of(event, state)
+        want = False
+        entry = ""
+        if (
+            event.type == "comment"
+            and not verdict.hidden
+            and state is not None
+            and state.pinned is not None
+            and self._is_want(event.text)
+        ):
+            product_id = state.pinned.product_id
+            title = self._title(state, product_id)
+            want = True
+            with self._lock:
+                self._wants.setdefault(product_id, set()).add(event.user_key)
+        if not verdict.hidden and state is not None:
+            entry = self._lottery_entry(event, state)
+        if event.type == "order" and state is not None:
+            self._record_sale(event, state, product_id)
+        with self._lock:
+            self._seq += 1
+            seq = self._seq
+            self.stats.processed += 1
+            self.stats.by_type[event.type] += 1
+            if verdict.hidden:
+                self.stats.hidden += 1
+        return AudienceItem(
+            event=event,
+            seq=seq,
+            text=sanitize_text(event.text),
+            nick=sanitize_text(event.nick, 32),
+            hidden=verdict.hidden,
+            flags=verdict.flags,
+            product_id=product_id,
+            product_title=title,
+            want=want,
+            lottery_entry=entry,
+            is_question=event.type == "comment" and is_question(event.text),
+            journal_seq=journal_seq,
+        )
+
+    def _journal(self, event: AudienceEvent, flags: tuple[str, ...]) -> int:
+        if self.journal is None:
+            return 0
+        payload = event.to_dict()
+        if flags:
+            payload["moderation"] = list(flags)
+        try:
+            journaled = self.journal.append(
+                AUDIENCE_PREFIX + event.type,
+                payload,
+                actor=f"audience:{event.platform}",
+                ts=float(self.clock()),
+            )
+        except UserError as exc:
+            with self._lock:
+                self.stats.journal_errors += 1
+            log.error("audience event not journaled: %s", exc)
+            return 0
+        with self._lock:
+            self.stats.journaled += 1
+        return journaled.seq
+
+    def _is_want(self, text: str) -> bool:
+        key = match_key(text)
+        return any(w in key for w in self._want_words)
+
+    @staticmethod
+    def _title(state: Any, product_id: str) -> str:
+        product = state.products.get(product_id) if state is not None else None
+        return product.title if product is not None else ""
+
+    def _product_of(self, event: AudienceEvent, state: Any) -> tuple[str, str]:
+        """The catalog product an order/cart names (catalog id or the platform's product id)."""
+        if event.order is None:
+            return "", ""
+        ref = event.order.product_id
+        if state is None:
+            return ref, ""
+        if ref in state.products:
+            return ref, state.products[ref].title
+        for product in state.products.values():
+            if product.platform_product_id and product.platform_product_id == ref:
+                return product.id, product.title
+        return "", ""
+
+    def _lottery_entry(self, event: AudienceEvent, state: Any) -> str:
+        lottery = state.current_lottery()
+        if lottery is None or lottery.phase != "open" or event.user is None:
+            return ""
+        via = {"comment": "comment", "like": "like", "follow": "follow"}.get(event.type)
+        rule_via = {"keyword": "comment", "like": "like", "follow": "follow"}.get(
+            lottery.entry_rule
+        )
+        if via is None or via != rule_via:
+            return ""
+        if via == "comment" and (not lottery.keyword or lottery.keyword not in event.text):
+            return ""
+        if event.user_key in lottery.entrants:
+            return ""
+        from console.show.commands import AddLotteryEntrant
+
+        try:
+            self.controller.execute(
+                AddLotteryEntrant(
+                    lottery.lottery_id,
+                    event.user_key,
+                    display_name=sanitize_text(event.nick, 32),
+                    via=via,
+                    text=event.text,
+                ),
+                actor="audience",
+            )
+        except UserError as exc:
+            with self._lock:
+                self.stats.lottery_refused += 1
+            log.info("lottery entry refused: %s", exc)
+            return ""
+        with self._lock:
+            self.stats.lottery_entries += 1
+        return lottery.lottery_id
+
+    def _record_sale(self, event: AudienceEvent, state: Any, product_id: str) -> None:
+        order = event.order
+        if order is None or order.status != "paid" or not product_id:
+            return
+        from console.show.commands import RecordSale
+
+        now = float(self.clock())
+        sale = state.flash_sale_for(product_id, now)
+        sale_id = (
+            sale.sale_id if sale is not None and sale.remaining_quantity >= order.quantity else None
+        )
+        try:
+            self.controller.execute(
+                RecordSale(
+                    product_id, order.quantity, flash_sale_id=sale_id, order_id=event.msg_id
+                ),
+                actor="audience",
+            )
+        except UserError as exc:
+            with self._lock:
+                self.stats.sales_refused += 1
+            log.info("order %s not recorded: %s", event.msg_id, exc)
+            return
+        with self._lock:
+            self.stats.sales_recorded += 1
