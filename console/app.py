@@ -1,70 +1,218 @@
-"""Composition root of the window: builds the Qt app, settings, overlays and the main window.
+"""Composition root of the window: builds the Qt app, settings, the show, overlays and the window.
 
 ``live-console`` with no arguments (and ``live-console window``) call :func:`main`: the window
-opens on the built-in demo show in rehearsal mode (test pattern, test tone, demo overlays).
+opens on the demo show — a copy of ``resources/demo_show`` made once in the user data folder and
+kept (its journal, layout and state carry over between launches) — in rehearsal mode.
+``live-console window SHOW`` opens that show folder.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from console.errors import UserError
 from console.media.compositor import NormRect
+from console.settings import CanvasSettings, LayerPlacement
 
 log = logging.getLogger(__name__)
 
 DEMO_SHOW_ID = "demo"
 DEMO_TITLE = "演示直播间 · Demo show"
 
-#: Demo products the next/previous-product hotkeys step through (until the show panel exists).
-DEMO_PRODUCTS = (
-    "限时秒杀 ¥59 · 满199减30",
-    "保温杯 500ml ¥79 · 第二件半价",
-    "真丝围巾 ¥129 · 前100名送礼盒",
-)
-
 
 def demo_layout(orientation: str) -> dict[str, NormRect]:
-    """Default overlay placements of the demo show for ``portrait`` or ``landscape``."""
+    """Placements of the window's own layers (the rehearsal badge; the fallback banners)."""
     if orientation == "portrait":
         return {
-            "rehearsal": NormRect(0.04, 0.13, 0.58, 0.05),
+            "rehearsal": NormRect(0.03, 0.045, 0.34, 0.035),
             "clock": NormRect(0.65, 0.13, 0.31, 0.05),
-            "promo": NormRect(0.06, 0.52, 0.88, 0.06),
+            "product_card": NormRect(0.06, 0.52, 0.88, 0.06),
         }
     return {
-        "rehearsal": NormRect(0.03, 0.05, 0.40, 0.08),
+        "rehearsal": NormRect(0.02, 0.025, 0.2, 0.06),
         "clock": NormRect(0.80, 0.05, 0.17, 0.08),
-        "promo": NormRect(0.22, 0.80, 0.56, 0.09),
+        "product_card": NormRect(0.22, 0.80, 0.56, 0.09),
     }
 
 
-def demo_overlays(orientation: str = "portrait") -> list:
-    from console.overlays.basic import BannerLayer, BannerStyle, ClockLayer
+def rehearsal_layer(orientation: str):  # noqa: ANN201 - a Layer
+    from console.overlays.basic import BannerLayer, BannerStyle
 
-    rects = demo_layout(orientation)
-    return [
-        BannerLayer("彩排 REHEARSAL · 演示直播间", rects["rehearsal"], name="rehearsal"),
-        ClockLayer(rects["clock"]),
-        BannerLayer(
-            DEMO_PRODUCTS[0], rects["promo"], BannerStyle(background="#E6FF6A00"), name="promo"
-        ),
-    ]
+    return BannerLayer(
+        "彩排 REHEARSAL",
+        demo_layout(orientation)["rehearsal"],
+        BannerStyle(background="#E6F5A623", foreground="#FF1A1A1A"),
+        name="rehearsal",
+    )
 
 
-def demo_title() -> str:
-    """The demo show's title from console.show when it is there; a fixed one otherwise."""
+class PinnedBannerLayer:
+    """Fallback product layer (when ``console.overlays.show_layers`` is missing): a banner
+    with the pinned product's title and price, hidden while nothing is pinned."""
+
+    name = "product_card"
+
+    def __init__(self, get_state: Callable[[], Any], rect: NormRect) -> None:
+        from console.overlays.basic import BannerStyle
+
+        self.rect = rect
+        self.enabled = True
+        self.style = BannerStyle(background="#E6FF6A00")
+        self._get_state = get_state
+
+    def text(self) -> str:
+        from console.show.money import format_money
+
+        product = self._get_state().pinned_product()
+        if product is None:
+            return ""
+        return f"讲解中 · {product.title} · {format_money(product.price_cents, product.currency)}"
+
+    @property
+    def visible(self) -> bool:
+        return self.enabled and bool(self.text())
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        self.enabled = bool(value)
+
+    def content_key(self, t: float) -> object:
+        return self.text()
+
+    def paint(self, painter, width: int, height: int, t: float) -> None:  # noqa: ANN001
+        from console.overlays.basic import paint_box
+
+        paint_box(painter, width, height, self.text(), self.style)
+
+
+def show_layers(controller, folder, canvas: CanvasSettings) -> list:  # noqa: ANN001
+    """The show's overlay layers (product card, coupon, flash sale, lottery, poll) for ``canvas``.
+
+    Uses ``console.overlays.show_layers`` when it is there; otherwise a pinned-product banner
+    and the clock badge (so the window works while the overlays are being written).
+    """
+    get_state = lambda: controller.state  # noqa: E731 - read from the render thread: safe
     try:
-        from console.show import demo  # type: ignore[attr-defined]
-
-        title = getattr(demo, "DEMO_TITLE", None) or getattr(demo, "TITLE", None)
-        if isinstance(title, str) and title:
-            return title
+        from console.overlays.show_layers import build_show_layers
     except ImportError:
-        pass
-    return DEMO_TITLE
+        from console.overlays.basic import ClockLayer
+
+        rects = demo_layout(canvas.orientation)
+        return [PinnedBannerLayer(get_state, rects["product_card"]), ClockLayer(rects["clock"])]
+    return list(
+        build_show_layers(
+            get_state,
+            controller.now,
+            (canvas.width, canvas.height),
+            folder.path,
+            layout=folder.load_layout(),
+        )
+    )
+
+
+def overlays_for(controller, folder, canvas: CanvasSettings) -> list:  # noqa: ANN001
+    """Every overlay of the window: the show's layers and, on top, the rehearsal badge."""
+    return [*show_layers(controller, folder, canvas), rehearsal_layer(canvas.orientation)]
+
+
+def default_rects(controller, folder, orientation: str) -> dict[str, NormRect]:  # noqa: ANN001
+    """Default placements of every overlay for an orientation (a new orientation starts here)."""
+    canvas = CanvasSettings(720, 1280) if orientation == "portrait" else CanvasSettings(1280, 720)
+    return {lay.name: lay.rect for lay in overlays_for(controller, folder, canvas)}
+
+
+# ---------------------------------------------------------------------------- the show folder
+
+
+def demo_show_folder() -> Path:
+    """The user's copy of the demo show, made once (atomically) and then kept."""
+    from platformdirs import user_data_dir
+
+    from console.show.demo import copy_demo_show
+
+    dest = Path(user_data_dir("live-console")) / "shows" / "demo"
+    if (dest / "show.json").is_file():
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".demo-{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    copy_demo_show(tmp)
+    if dest.exists():  # an incomplete earlier copy (no show.json): replace it
+        shutil.rmtree(dest)
+    tmp.rename(dest)
+    return dest
+
+
+class ShowLayoutStore:
+    """Overlay placements per orientation in the show folder's ``layout.json``.
+
+    The format of ``console.overlays.show_layers`` (``layout_of`` / ``merge_layout``):
+    ``{"portrait": {name: {"x", "y", "w", "h", "visible"}, …}, "landscape": {…}, "style": {…}}``;
+    the order of the names is the stacking order (bottom first); ``visible`` is the user's
+    on/off. Other keys (the overlays' ``"style"``) are kept. Edits are kept in memory and
+    written by :meth:`flush` (the window's debounced save).
+    """
+
+    def __init__(self, folder) -> None:  # noqa: ANN001 - ShowFolder
+        self.folder = folder
+        self.data: dict[str, Any] = dict(folder.load_layout())
+        self.dirty = False
+
+    def load(self, orientation: str) -> list[LayerPlacement] | None:
+        items = self.data.get(orientation)
+        if not isinstance(items, dict):
+            return None
+        placements = []
+        for name, item in items.items():
+            try:
+                placements.append(
+                    LayerPlacement(
+                        str(name),
+                        float(item["x"]),
+                        float(item["y"]),
+                        float(item["w"]),
+                        float(item["h"]),
+                        bool(item.get("visible", True)),
+                    )
+                )
+            except (KeyError, TypeError, ValueError):
+                log.warning("layout.json: ignoring a bad %s placement: %r", orientation, item)
+        return placements or None
+
+    def save(self, orientation: str, placements: list[LayerPlacement]) -> None:
+        self.data[orientation] = {
+            p.name: {
+                "x": round(p.x, 4),
+                "y": round(p.y, 4),
+                "w": round(p.w, 4),
+                "h": round(p.h, 4),
+                "visible": bool(p.visible),
+            }
+            for p in placements
+        }
+        self.dirty = True
+
+    def flush(self) -> None:
+        if self.dirty:
+            self.folder.save_layout(self.data)
+            self.dirty = False
+
+
+def open_show(show_path: str | Path | None, clock: Callable[[], float] = time.time):  # noqa: ANN201
+    """``(folder, controller)`` for ``show_path`` (None: the demo copy); UserError if unusable."""
+    from console.show.controller import ShowController
+    from console.show.folder import ShowFolder
+
+    path = demo_show_folder() if show_path is None else Path(show_path)
+    folder = ShowFolder.open(path)
+    return folder, ShowController.open(folder, clock=clock)
 
 
 def build_app(argv: list[str] | None = None):  # noqa: ANN201 - QApplication
@@ -93,41 +241,62 @@ def build_app(argv: list[str] | None = None):  # noqa: ANN201 - QApplication
     return app
 
 
-def build_window(app, show_path: str | None = None, settings_folder: Path | None = None):  # noqa: ANN001, ANN201
-    """The main window on ``show_path`` (not yet supported: the demo show is used)."""
+def build_window(
+    app,  # noqa: ANN001
+    show_path: str | Path | None = None,
+    settings_folder: Path | None = None,
+    clock: Callable[[], float] = time.time,
+):  # noqa: ANN201 - MainWindow
+    """The main window on the show at ``show_path`` (None: the demo show).
+
+    A folder that is not a usable show raises ``UserError`` (one line naming the file and the
+    problem) before any window exists.
+    """
     from console.settings import load_settings
     from console.ui.main_window import MainWindow
+    from console.ui.show_bridge import ShowBridge
 
     settings = load_settings(settings_folder)
     app._languages.set_language(settings.language)
-    if show_path is not None:
-        log.warning("opening a show file is not supported yet; opening the demo show")
-    orientation = settings.canvas.orientation
-    overlays = demo_overlays(orientation)
-    window = MainWindow(
-        settings,
-        overlays,
-        show_id=DEMO_SHOW_ID,
-        show_title=demo_title(),
-        languages=app._languages,
-        settings_folder=settings_folder,
-    )
-    window.default_layout = demo_layout
-    promo = next(o for o in overlays if o.name == "promo")
-    state = {"i": 0}
-
-    def step(delta: int) -> None:
-        state["i"] = (state["i"] + delta) % len(DEMO_PRODUCTS)
-        promo.text = DEMO_PRODUCTS[state["i"]]
-
-    window.product_next_requested.connect(lambda: step(+1))
-    window.product_previous_requested.connect(lambda: step(-1))
+    folder, controller = open_show(show_path, clock)
+    try:
+        store = ShowLayoutStore(folder)
+        window = MainWindow(
+            settings,
+            overlays_for(controller, folder, settings.canvas),
+            show_id=str(folder.path),
+            show_title=folder.meta.title,
+            languages=app._languages,
+            settings_folder=settings_folder,
+            layout_store=store,
+        )
+    except BaseException:
+        controller.close()
+        raise
+    window.show_folder = folder
+    window.controller = controller
+    window.default_layout = lambda orientation: default_rects(controller, folder, orientation)
+    bridge = ShowBridge(controller, window)
+    window.attach_show(bridge, controller.rundown, controller.promotions)
     return window
+
+
+def _can_show_dialogs() -> bool:
+    from PySide6.QtGui import QGuiApplication
+
+    return QGuiApplication.platformName() not in ("offscreen", "minimal")
 
 
 def run_window(show_path: str | None = None, argv: list[str] | None = None) -> int:
     app = build_app(argv)
-    window = build_window(app, show_path)
+    try:
+        window = build_window(app, show_path)
+    except UserError as exc:
+        if _can_show_dialogs():
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(None, "Live Console", f"The show could not be opened:\n\n{exc}")
+        raise  # console.cli prints it as one line and exits non-zero
     window.show()
     return app.exec()
 
@@ -143,4 +312,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)

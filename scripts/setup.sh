@@ -7,7 +7,7 @@ APT_PACKAGES=(
   nginx libnginx-mod-rtmp libnginx-mod-stream
   pulseaudio pulseaudio-utils libportaudio2 libasound2-plugins
   ffmpeg openssl
-  xvfb fonts-noto-cjk fonts-noto-color-emoji
+  xvfb fonts-noto-cjk fonts-noto-color-emoji chromium
   libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0

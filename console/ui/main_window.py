@@ -11,11 +11,20 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -58,6 +67,13 @@ from console.ui.preview import PreviewWidget
 from console.ui.session import MediaSession
 from console.ui.tasks import BackgroundTasks
 
+if TYPE_CHECKING:
+    from console.show.promotions import Promotions
+    from console.show.rundown import Rundown
+    from console.ui.assistant import AssistantPanel
+    from console.ui.rundown import RundownPanel
+    from console.ui.show_bridge import ShowBridge
+
 log = logging.getLogger(__name__)
 
 RESOLUTIONS = {"portrait": [(720, 1280), (1080, 1920)], "landscape": [(1280, 720), (1920, 1080)]}
@@ -70,6 +86,22 @@ def recording_path(stem: str) -> Path:
     folder = Path(user_videos_dir()) / "live-console"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.flv"
+
+
+def layer_enabled(layer: Layer) -> bool:
+    """The user's on/off for a layer. Show layers hide themselves when there is nothing to show
+    (``visible`` is then False); ``enabled`` is what the layers list and the layout store."""
+    return bool(getattr(layer, "enabled", layer.visible))
+
+
+class LayoutStore(Protocol):
+    """Where the overlay placements of a show live (the show folder's layout.json)."""
+
+    def load(self, orientation: str) -> list[LayerPlacement] | None: ...
+
+    def save(self, orientation: str, placements: list[LayerPlacement]) -> None: ...
+
+    def flush(self) -> None: ...
 
 
 def _group(title_holder: list, layout: QVBoxLayout | QFormLayout) -> QGroupBox:
@@ -95,9 +127,15 @@ class MainWindow(QMainWindow):
         show_title: str = "",
         languages: LanguageManager | None = None,
         settings_folder: Path | None = None,
+        layout_store: LayoutStore | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("consoleWindow")
+        self.layout_store = layout_store
+        self.bridge: ShowBridge | None = None
+        self.assistant: AssistantPanel | None = None
+        self.rundown_panel: RundownPanel | None = None
+        self.assistant_dock: QDockWidget | None = None
         self.settings = settings
         self.show_id = show_id
         self.show_title = show_title
@@ -269,17 +307,23 @@ class MainWindow(QMainWindow):
         self.safe_zone_choice.activated.connect(self._safe_zone_chosen)
         self.preview_info = QLabel()
         self.preview_info.setObjectName("hint")
+        self.preview_info.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         ptools = QHBoxLayout()
         ptools.setContentsMargins(0, 0, 0, 0)
         ptools.addWidget(self.edit_layout)
         ptools.addWidget(self.safe_zone_choice)
         ptools.addStretch(1)
-        ptools.addWidget(self.preview_info)
-        centre = QWidget()
-        cl = QVBoxLayout(centre)
+        program = QWidget()
+        cl = QVBoxLayout(program)
         cl.setContentsMargins(6, 10, 6, 10)
         cl.addWidget(self.preview, 1)
         cl.addLayout(ptools)
+        cl.addWidget(self.preview_info)  # its own line: the program column can be narrow
+        # the program, and (with a show) the rundown + teleprompter beside or below it
+        self.centre_split = QSplitter(Qt.Orientation.Horizontal)
+        self.centre_split.setChildrenCollapsible(False)
+        self.centre_split.addWidget(program)
+        centre = self.centre_split
 
         # -- right: destinations, health, canvas ---------------------------------------------------
         self.destinations = DestinationsPanel()
@@ -336,9 +380,9 @@ class MainWindow(QMainWindow):
             return area
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(scrolled(left, 330))
+        self.splitter.addWidget(scrolled(left, 290))
         self.splitter.addWidget(centre)
-        self.splitter.addWidget(scrolled(right, 360))
+        self.splitter.addWidget(scrolled(right, 330))
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
 
@@ -377,6 +421,11 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(act)
             self.language_actions[code] = act
 
+        self.view_menu = mb.addMenu("")
+        self.detach_action = QAction(self)
+        self.detach_action.triggered.connect(self.detach_assistant)
+        self.view_menu.menuAction().setVisible(False)  # until a show is attached
+
         self.help_menu = mb.addMenu("")
         self.help_action = QAction(self)
         self.help_action.triggered.connect(self.show_hotkeys)
@@ -389,6 +438,77 @@ class MainWindow(QMainWindow):
             sc.setContext(Qt.ShortcutContext.ApplicationShortcut)
             sc.activated.connect(getattr(self, f"hotkey_{hk.action}"))
             self.shortcuts[hk.action] = sc
+
+    # ================================================================== the show
+    def attach_show(self, bridge: ShowBridge, rundown: Rundown, promotions: Promotions) -> None:
+        """Add the show's assistant panel (a dock that can float on a second screen) and the
+        rundown + teleprompter beside the program. Everything they do is a command."""
+        from console.ui.assistant import AssistantPanel
+        from console.ui.rundown import RundownPanel
+
+        self.bridge = bridge
+        bridge.problem.connect(self.add_notice)
+        self.assistant = AssistantPanel(bridge, promotions, self.show_title)
+        dock = QDockWidget(self)
+        dock.setObjectName("assistantDock")
+        dock.setWidget(self.assistant)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        dock.setMinimumWidth(380)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.assistant_dock = dock
+        self.rundown_panel = RundownPanel(bridge, rundown)
+        self.centre_split.addWidget(self.rundown_panel)
+        self.centre_split.setStretchFactor(0, 3)
+        self.centre_split.setStretchFactor(1, 2)
+        self._orient_centre()
+        self.view_menu.addAction(dock.toggleViewAction())
+        self.view_menu.addAction(self.detach_action)
+        self.view_menu.menuAction().setVisible(True)
+        qs = self._qsettings()
+        state = qs.value("window/state")
+        centre = qs.value("window/centre")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        else:
+            self.resize(max(self.width(), 1900), max(self.height(), 1020))
+            self.splitter.setSizes([330, 780, 390])
+            self.centre_split.setSizes([430, 350])
+            self.resizeDocks([dock], [430], Qt.Orientation.Horizontal)
+        if isinstance(centre, QByteArray):
+            self.centre_split.restoreState(centre)
+        self.retranslate_ui()
+
+    def detach_assistant(self) -> None:
+        """Float the assistant panel as its own window (on the second screen if there is one)."""
+        dock = self.assistant_dock
+        if dock is None:
+            return
+        dock.show()
+        dock.setFloating(True)
+        screens = QGuiApplication.screens()
+        here = self.screen()
+        other = next((sc for sc in screens if sc is not here), None)
+        area = (other or here).availableGeometry()
+        width = min(520, area.width())
+        height = min(900, area.height())
+        dock.setGeometry(
+            area.x() + (area.width() - width) // 2,
+            area.y() + (area.height() - height) // 2,
+            width,
+            height,
+        )
+        dock.raise_()
+
+    def _orient_centre(self) -> None:
+        """Portrait: teleprompter beside the (narrow) program; landscape: below it."""
+        portrait = self.settings.canvas.portrait
+        self.centre_split.setOrientation(
+            Qt.Orientation.Horizontal if portrait else Qt.Orientation.Vertical
+        )
 
     # ================================================================== texts
     def retranslate_ui(self) -> None:
@@ -434,6 +554,11 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(self.tr("&Quit"))
         self.language_menu.setTitle(self.tr("&Language"))
         self.language_actions[""].setText(self.tr("System language"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.detach_action.setText(self.tr("Open the assistant in its own &window"))
+        if self.assistant_dock is not None:
+            self.assistant_dock.setWindowTitle(self.tr("Assistant"))
+            self.assistant_dock.toggleViewAction().setText(self.tr("&Assistant panel"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.help_action.setText(self.tr("&Keyboard shortcuts"))
         self.preview.placeholder_text = self.tr("Starting the preview…")
@@ -473,6 +598,7 @@ class MainWindow(QMainWindow):
             return
         self.settings.rehearsal = on
         self.preview.badge_text = self.tr("REHEARSAL") if on else ""
+        self._sync_rehearsal_layer()
         self.preview.update()
         self._refresh_mode()
         self.schedule_save()
@@ -750,8 +876,9 @@ class MainWindow(QMainWindow):
 
     def _apply_layout(self, canvas: CanvasSettings) -> None:
         """Place the overlays as saved for this show and orientation (if saved)."""
-        saved = self.settings.layouts.get(self._layout_key(canvas))
+        saved = self._saved_layout(canvas)
         if not saved:
+            self._sync_rehearsal_layer()
             return
         by_name = {o.name: o for o in self.session.overlays}
         order = []
@@ -760,22 +887,41 @@ class MainWindow(QMainWindow):
             if lay is None:
                 continue
             lay.rect = NormRect(p.x, p.y, p.w, p.h)
-            lay.visible = p.visible
+            lay.visible = p.visible  # a show layer takes this as its "enabled" flag
             order.append(lay)
         self.session.overlays[:] = order + list(by_name.values())
         scene = self.session.scene
         for i, lay in enumerate(self.session.overlays):
             if lay in scene.layers:
                 scene.move(lay, i + 1)
+        self._sync_rehearsal_layer()
+
+    def _saved_layout(self, canvas: CanvasSettings | None = None) -> list[LayerPlacement] | None:
+        canvas = canvas or self.settings.canvas
+        if self.layout_store is not None:
+            return self.layout_store.load(canvas.orientation)
+        return self.settings.layouts.get(self._layout_key(canvas))
+
+    def _sync_rehearsal_layer(self) -> None:
+        """The REHEARSAL badge layer is on in rehearsal and off when live for real."""
+        lay = self._overlay("rehearsal")
+        if lay is not None and layer_enabled(lay) != self.settings.rehearsal:
+            lay.visible = self.settings.rehearsal
+            if hasattr(self, "layers_list"):
+                self._fill_layers()
 
     def _store_layout(self) -> None:
         overlays = [lay for lay in self.session.scene.layers if not isinstance(lay, VideoLayer)]
         if overlays:
             self.session.overlays[:] = overlays
-        self.settings.layouts[self._layout_key()] = [
-            LayerPlacement(o.name, o.rect.x, o.rect.y, o.rect.w, o.rect.h, o.visible)
+        placements = [
+            LayerPlacement(o.name, o.rect.x, o.rect.y, o.rect.w, o.rect.h, layer_enabled(o))
             for o in self.session.overlays
         ]
+        if self.layout_store is not None:
+            self.layout_store.save(self.settings.canvas.orientation, placements)
+        else:
+            self.settings.layouts[self._layout_key()] = placements
         self.schedule_save()
 
     def _fill_layers(self) -> None:
@@ -785,7 +931,9 @@ class MainWindow(QMainWindow):
         for lay in reversed(self.session.overlays):  # topmost first
             item = QListWidgetItem(lay.name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if lay.visible else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if layer_enabled(lay) else Qt.CheckState.Unchecked
+            )
             item.setData(Qt.ItemDataRole.UserRole, lay.name)
             item.setToolTip(self.tr("Tick to show on the stream"))
             lst.addItem(item)
@@ -919,6 +1067,7 @@ class MainWindow(QMainWindow):
             self._default_layout_for(canvas)
             self._apply_layout(canvas)
         self.schedule_save()
+        self._orient_centre()
         self.apply_canvas.setEnabled(False)
         self.session.stop(self._start_pipeline)
 
@@ -926,7 +1075,7 @@ class MainWindow(QMainWindow):
     default_layout: Callable[[str], dict[str, NormRect]] | None = None
 
     def _default_layout_for(self, canvas: CanvasSettings) -> None:
-        if self.default_layout is None or self._layout_key(canvas) in self.settings.layouts:
+        if self.default_layout is None or self._saved_layout(canvas):
             return
         for name, rect in self.default_layout(canvas.orientation).items():
             lay = self._overlay(name)
@@ -1254,9 +1403,14 @@ class MainWindow(QMainWindow):
             self.strips[index].mute.toggle()
 
     def hotkey_next_product(self) -> None:
+        """With a show: pin the next catalog product (a PinProduct command); always emits."""
+        if self.assistant is not None:
+            self.assistant.pin_relative(+1)
         self.product_next_requested.emit()
 
     def hotkey_previous_product(self) -> None:
+        if self.assistant is not None:
+            self.assistant.pin_relative(-1)
         self.product_previous_requested.emit()
 
     def hotkey_toggle_layout_edit(self) -> None:
@@ -1281,6 +1435,11 @@ class MainWindow(QMainWindow):
             save_settings(self.settings, self.settings_folder)
         except OSError as exc:
             self.add_notice(self.tr("Settings not saved: {0}").format(exc.strerror))
+        if self.layout_store is not None:
+            try:
+                self.layout_store.flush()
+            except UserError as exc:
+                self.add_notice(self.tr("Layout not saved: {0}").format(exc))
 
     def _qsettings(self) -> QSettings:
         folder = self.settings_folder or config_dir()
@@ -1302,6 +1461,9 @@ class MainWindow(QMainWindow):
         qs = self._qsettings()
         qs.setValue("window/geometry", self.saveGeometry())
         qs.setValue("window/splitter", self.splitter.saveState())
+        if self.assistant_dock is not None:
+            qs.setValue("window/state", self.saveState())
+            qs.setValue("window/centre", self.centre_split.saveState())
         qs.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
@@ -1321,9 +1483,17 @@ class MainWindow(QMainWindow):
         self.health_timer.stop()
         self.meter_timer.stop()
         self._save_geometry()
+        self._save_timer.stop()  # a pending save must not fire after the window is gone
         self.save_now()
         self.session.stop(self._finish_close)
 
     def _finish_close(self) -> None:
+        if self._save_timer.isActive():  # something changed while the pipeline stopped
+            self._save_timer.stop()
+            self.save_now()
+        if self.bridge is not None:  # the render thread has stopped reading the show state
+            self.bridge.close()
+        if self.assistant_dock is not None and self.assistant_dock.isFloating():
+            self.assistant_dock.close()
         self.closed = True
         self.close()

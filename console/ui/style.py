@@ -78,6 +78,42 @@ QSlider::handle:horizontal {{ background: {TEXT}; width: 12px; margin: -5px 0; b
 QSplitter::handle {{ background: {BG}; }}
 QDialog {{ background: {PANEL}; }}
 QHeaderView::section {{ background: {RAISED}; border: none; padding: 4px; }}
+QDockWidget {{ color: {MUTED}; font-weight: 600; }}
+QDockWidget::title {{ background: {PANEL}; padding: 6px 10px; border-bottom: 1px solid {BORDER}; }}
+QWidget#assistantPanel {{ background: {BG}; }}
+QTabWidget::pane {{ border: 1px solid {BORDER}; border-radius: 4px; background: {PANEL}; top: -1px; }}
+QTabBar::tab {{
+    background: {BG}; color: {MUTED}; border: 1px solid {BORDER}; border-bottom: none;
+    padding: 5px 10px; margin-right: 2px; border-top-left-radius: 4px; border-top-right-radius: 4px;
+}}
+QTabBar::tab:selected {{ background: {PANEL}; color: {TEXT}; }}
+QTabWidget::pane QScrollArea, QTabWidget::pane QScrollArea > QWidget > QWidget {{ background: {PANEL}; }}
+QLabel#sectionLabel {{ color: {MUTED}; font-weight: 600; padding-top: 4px; }}
+QLabel#glance {{ font-size: 10.5pt; }}
+QLabel#commandError {{
+    color: #ffb4ae; background: #3a1f1f; border: 1px solid #5c2b2b; border-radius: 4px; padding: 5px 8px;
+}}
+QLabel#commandOk {{ color: {MUTED}; padding: 2px 2px; }}
+QListWidget#catalog {{ background: {PANEL}; border: none; }}
+QListWidget#catalog::item, QListWidget#catalog::item:selected {{ background: transparent; }}
+QFrame#productRow {{ background: {RAISED}; border: 1px solid {BORDER}; border-radius: 5px; }}
+QFrame#productRow[pinned="true"] {{ border-color: {OK}; background: #1f3329; }}
+QPushButton#pinButton[pinned="true"] {{ background: #2d7d57; border-color: #2d7d57; color: white; }}
+QPushButton#primary {{ background: #23405f; border-color: {ACCENT}; font-weight: 600; }}
+QPushButton#primary:disabled {{ background: {RAISED}; border-color: {BORDER}; }}
+QListWidget#journalLog {{ alternate-background-color: {PANEL}; }}
+QFrame#rundownPanel {{ background: {PANEL}; border-left: 1px solid {BORDER}; }}
+QLabel#segmentTitle {{ font-size: 13pt; font-weight: 600; }}
+QLabel#segmentTimerOk, QLabel#segmentTimerWarning, QLabel#segmentTimerOver {{
+    font-size: 16pt; font-weight: 700; padding: 2px 10px; border-radius: 4px;
+}}
+QLabel#segmentTimerOk {{ color: {TEXT}; }}
+QLabel#segmentTimerWarning {{ color: #1a1a1a; background: {AMBER}; }}
+QLabel#segmentTimerOver {{ color: white; background: {RED}; }}
+QLabel#teleprompter {{
+    background: #0f1114; color: #f2f4f8; border: 1px solid {BORDER}; border-radius: 6px; padding: 14px 16px;
+}}
+QListWidget#rundownList::item {{ padding: 4px 2px; }}
 """
 
 

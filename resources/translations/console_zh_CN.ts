@@ -1,6 +1,620 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AssistantPanel</name>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="391" />
+        <source>Now on the show</source>
+        <translation>直播间现况</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="392" />
+        <source>Search by title or SKU</source>
+        <translation>按商品名或货号搜索</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="393" />
+        <location filename="../../console/ui/assistant.py" line="803" />
+        <source>Unpin</source>
+        <translation>取消讲解</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="394" />
+        <source>PgDown / PgUp pin the next / previous product</source>
+        <translation>PgDown / PgUp 讲解下一个 / 上一个商品</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="397" />
+        <source>Products</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="398" />
+        <location filename="../../console/ui/assistant.py" line="907" />
+        <source>Promotions</source>
+        <translation>营销活动</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="399" />
+        <location filename="../../console/ui/assistant.py" line="499" />
+        <location filename="../../console/ui/assistant.py" line="913" />
+        <location filename="../../console/ui/assistant.py" line="957" />
+        <source>Lottery</source>
+        <translation>福袋抽奖</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="400" />
+        <location filename="../../console/ui/assistant.py" line="500" />
+        <location filename="../../console/ui/assistant.py" line="921" />
+        <source>Poll</source>
+        <translation>投票</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="401" />
+        <source>Journal</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="405" />
+        <source>Running now</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="406" />
+        <source>Stop selected</source>
+        <translation>停止所选</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="407" />
+        <source>Prepared promotions</source>
+        <translation>预设活动</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="408" />
+        <source>Launch</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="409" />
+        <source>New coupon</source>
+        <translation>新建优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="412" />
+        <source>Spend X save Y (满减)</source>
+        <translation>满减</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="413" />
+        <location filename="../../console/ui/assistant.py" line="425" />
+        <source>Percent off</source>
+        <translation>折扣</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="414" />
+        <source>Amount off (立减)</source>
+        <translation>立减</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="421" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="422" />
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="423" />
+        <source>Spend at least</source>
+        <translation>满</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="424" />
+        <source>Discount</source>
+        <translation>减</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="426" />
+        <location filename="../../console/ui/assistant.py" line="435" />
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="427" />
+        <source>Valid for (min, 0 = until stopped)</source>
+        <translation>有效期（分钟，0 = 直到停止）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="430" />
+        <source>Shown on the banner (optional)</source>
+        <translation>显示在横幅上（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="431" />
+        <source>Launch coupon</source>
+        <translation>发券</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="432" />
+        <source>New flash sale</source>
+        <translation>新建秒杀</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="435" />
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="435" />
+        <source>Sale price</source>
+        <translation>秒杀价</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="435" />
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="437" />
+        <source>Start flash sale</source>
+        <translation>开始秒杀</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="438" />
+        <source>Open a lottery</source>
+        <translation>发起福袋</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="442" />
+        <location filename="../../console/ui/assistant.py" line="961" />
+        <source>Prize</source>
+        <translation>奖品</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="443" />
+        <source>Prize value</source>
+        <translation>奖品价值</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="444" />
+        <source>Entry rule</source>
+        <translation>参与方式</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="445" />
+        <source>Keyword</source>
+        <translation>口令</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="446" />
+        <location filename="../../console/ui/assistant.py" line="965" />
+        <source>Winners</source>
+        <translation>中奖人数</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="447" />
+        <source>Entry open for</source>
+        <translation>参与时长</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="448" />
+        <source>Draw after close</source>
+        <translation>截止后开奖等待</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="449" />
+        <location filename="../../console/ui/assistant.py" line="983" />
+        <source>How to claim</source>
+        <translation>领奖方式</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="454" />
+        <source>Comment the keyword</source>
+        <translation>评论口令</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="455" />
+        <source>Like</source>
+        <translation>点赞</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="456" />
+        <source>Follow</source>
+        <translation>关注</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="457" />
+        <source>Anyone present</source>
+        <translation>在直播间即可</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="461" />
+        <source>Announce and open</source>
+        <translation>公布并开始</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="462" />
+        <source>Close entry</source>
+        <translation>截止参与</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="463" />
+        <source>Draw winners</source>
+        <translation>开奖</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="464" />
+        <source>New poll or quiz</source>
+        <translation>新建投票或答题</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="468" />
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="469" />
+        <source>Options</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="470" />
+        <source>Right answer</source>
+        <translation>正确答案</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="471" />
+        <source>Duration (0 = until stopped)</source>
+        <translation>时长（0 = 直到停止）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="474" />
+        <source>Separate options with /</source>
+        <translation>选项之间用 / 分隔</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="475" />
+        <source>none (a poll)</source>
+        <translation>无（投票）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="476" />
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="477" />
+        <source>Stop poll</source>
+        <translation>结束投票</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="497" />
+        <source>Coupon</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="498" />
+        <source>Flash sale</source>
+        <translation>秒杀</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="511" />
+        <location filename="../../console/ui/assistant.py" line="1021" />
+        <source>{0} left</source>
+        <translation>剩余 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="537" />
+        <source>Not done: {0}</source>
+        <translation>未执行：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="581" />
+        <source>choose a prepared promotion first</source>
+        <translation>请先选择一个预设活动</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="604" />
+        <source>the catalog is empty</source>
+        <translation>商品库为空</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="632" />
+        <location filename="../../console/ui/assistant.py" line="639" />
+        <source>no lottery yet</source>
+        <translation>还没有福袋</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="659" />
+        <source>no poll is running</source>
+        <translation>没有进行中的投票</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="666" />
+        <source>choose a running coupon or flash sale first</source>
+        <translation>请先选择进行中的优惠券或秒杀</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="701" />
+        <source>(clock)</source>
+        <translation>（定时）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="702" />
+        <source>(rundown)</source>
+        <translation>（脚本）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="706" />
+        <source>Pinned {0}</source>
+        <translation>开始讲解 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="708" />
+        <source>Unpinned {0}</source>
+        <translation>结束讲解 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="713" />
+        <source>Coupon {0} launched: {1}, {2} available</source>
+        <translation>优惠券 {0} 已发放：{1}，共 {2} 张</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="718" />
+        <source>Coupon {0} expired</source>
+        <translation>优惠券 {0} 已过期</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="720" />
+        <source>Coupon {0} stopped</source>
+        <translation>优惠券 {0} 已停止</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="723" />
+        <source>Flash sale {0}: {1} at {2} (list {3}), {4} units</source>
+        <translation>秒杀 {0}：{1} {2}（原价 {3}），共 {4} 件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="733" />
+        <source>Flash sale {0} ended (time up)</source>
+        <translation>秒杀 {0} 已结束（时间到）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="734" />
+        <source>Flash sale {0} sold out</source>
+        <translation>秒杀 {0} 已抢光</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="735" />
+        <source>Flash sale {0} stopped</source>
+        <translation>秒杀 {0} 已停止</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="737" />
+        <source>Lottery {0} announced: {1} × {2}, seed SHA-256 {3}…</source>
+        <translation>福袋 {0} 已公布：{1} × {2}，种子 SHA-256 {3}…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="741" />
+        <source>Lottery {0}: entry open</source>
+        <translation>福袋 {0}：开始参与</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="743" />
+        <source>Lottery {0}: {1} entered</source>
+        <translation>福袋 {0}：{1} 已参与</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="745" />
+        <source>Lottery {0}: entry closed with {1} entrants</source>
+        <translation>福袋 {0}：参与截止，共 {1} 人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="749" />
+        <source>Lottery {0} drawn: {1}</source>
+        <translation>福袋 {0} 已开奖：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="752" />
+        <location filename="../../console/ui/assistant.py" line="996" />
+        <source>no entrants</source>
+        <translation>无人参与</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="755" />
+        <source>Poll {0}: {1}</source>
+        <translation>投票 {0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="757" />
+        <source>Poll {0}: a vote</source>
+        <translation>投票 {0}：新增一票</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="759" />
+        <source>Poll {0} ended</source>
+        <translation>投票 {0} 已结束</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="761" />
+        <source>Segment {0}: {1}</source>
+        <translation>第 {0} 段：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="763" />
+        <source>Segment {0} is over its planned {1}</source>
+        <translation>第 {0} 段已超过计划时长 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="767" />
+        <source>Sold {0} × {1}</source>
+        <translation>售出 {0} × {1}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="769" />
+        <source>Stock of {0} {1:+d}</source>
+        <translation>{0} 库存 {1:+d}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="771" />
+        <source>Cue refused in {0}: {1}</source>
+        <translation>{0} 的提示指令被拒绝：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="773" />
+        <source>Catalog loaded: {0} products</source>
+        <translation>商品库已载入：{0} 个商品</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="799" />
+        <source>{0} flash sale</source>
+        <translation>秒杀价 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="801" />
+        <source>{0} · {1} · stock {2}</source>
+        <translation>{0} · {1} · 库存 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="803" />
+        <source>Pin</source>
+        <translation>讲解</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="834" />
+        <source>Coupon {0} · {1} · {2} left · {3}</source>
+        <translation>优惠券 {0} · {1} · 剩余 {2} · {3}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="842" />
+        <source>Flash sale {0} · {1} {2} · {3}/{4} left · {5}</source>
+        <translation>秒杀 {0} · {1} {2} · 剩余 {3}/{4} · {5}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="854" />
+        <source>No coupon or flash sale running</source>
+        <translation>没有进行中的优惠券或秒杀</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="878" />
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="879" />
+        <source>none running</source>
+        <translation>无进行中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="882" />
+        <source>stock {0}</source>
+        <translation>库存 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="883" />
+        <location filename="../../console/ui/assistant.py" line="885" />
+        <source>Pinned</source>
+        <translation>讲解中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="889" />
+        <source>Flash sale {0} {1} · {2} left · &lt;b&gt;{3}&lt;/b&gt;</source>
+        <translation>秒杀 {0} {1} · 剩余 {2} · &lt;b&gt;{3}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="901" />
+        <source>Coupon {0} · {1} left · &lt;b&gt;{2}&lt;/b&gt;</source>
+        <translation>优惠券 {0} · 剩余 {1} · &lt;b&gt;{2}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="933" />
+        <source>announced</source>
+        <translation>已公布</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="934" />
+        <source>entry open</source>
+        <translation>参与中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="935" />
+        <source>entry closed</source>
+        <translation>已截止</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="936" />
+        <source>drawn</source>
+        <translation>已开奖</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="941" />
+        <source>{0} entrants</source>
+        <translation>{0} 人参与</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="946" />
+        <source>draw in {0}</source>
+        <translation>{0} 后开奖</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="952" />
+        <source>No lottery yet. Announce one below or from a prepared promotion.</source>
+        <translation>还没有福袋。可在下方或从预设活动中发起。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="964" />
+        <source>How to enter</source>
+        <translation>参与方式</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="967" />
+        <source>Entry</source>
+        <translation>参与时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="975" />
+        <source>Draw at</source>
+        <translation>开奖时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="976" />
+        <source>Entrants</source>
+        <translation>参与人数</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="978" />
+        <source>Seed SHA-256</source>
+        <translation>种子 SHA-256</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="987" />
+        <source>Entrants SHA-256</source>
+        <translation>参与名单 SHA-256</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="995" />
+        <source>Winners drawn</source>
+        <translation>中奖者</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="1001" />
+        <source>Seed (revealed)</source>
+        <translation>种子（已公开）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="1014" />
+        <source>No poll yet.</source>
+        <translation>还没有投票。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="1023" />
+        <source>ended</source>
+        <translation>已结束</translation>
+    </message>
+</context>
+<context>
     <name>AudioStrip</name>
     <message>
         <location filename="../../console/ui/meters.py" line="123" />
@@ -346,477 +960,576 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="396" />
+        <location filename="../../console/ui/main_window.py" line="516" />
         <source>Sources</source>
         <translation>信号源</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="397" />
+        <location filename="../../console/ui/main_window.py" line="517" />
         <source>Audio mixer</source>
         <translation>混音</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="398" />
+        <location filename="../../console/ui/main_window.py" line="518" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="399" />
+        <location filename="../../console/ui/main_window.py" line="519" />
         <source>Destinations</source>
         <translation>推流目的地</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="400" />
+        <location filename="../../console/ui/main_window.py" line="520" />
         <source>Stream health</source>
         <translation>推流状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="401" />
+        <location filename="../../console/ui/main_window.py" line="521" />
         <source>Canvas and encoding</source>
         <translation>画布与编码</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="405" />
+        <location filename="../../console/ui/main_window.py" line="525" />
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="405" />
+        <location filename="../../console/ui/main_window.py" line="525" />
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="408" />
+        <location filename="../../console/ui/main_window.py" line="528" />
         <source>Orientation</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="409" />
+        <location filename="../../console/ui/main_window.py" line="529" />
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="410" />
+        <location filename="../../console/ui/main_window.py" line="530" />
         <source>Frame rate</source>
         <translation>帧率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="411" />
+        <location filename="../../console/ui/main_window.py" line="531" />
         <source>Video bitrate</source>
         <translation>视频码率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="412" />
+        <location filename="../../console/ui/main_window.py" line="532" />
         <source>Encoder</source>
         <translation>编码器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="416" />
+        <location filename="../../console/ui/main_window.py" line="536" />
         <source>Portrait 9:16</source>
         <translation>竖屏 9:16</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="417" />
+        <location filename="../../console/ui/main_window.py" line="537" />
         <source>Landscape 16:9</source>
         <translation>横屏 16:9</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="418" />
+        <location filename="../../console/ui/main_window.py" line="538" />
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="420" />
+        <location filename="../../console/ui/main_window.py" line="540" />
         <source>Restarts the preview with the new canvas; not while live</source>
         <translation>以新画布重启预览；直播中不可修改</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="422" />
+        <location filename="../../console/ui/main_window.py" line="542" />
         <source>Find cameras</source>
         <translation>查找摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="423" />
+        <location filename="../../console/ui/main_window.py" line="543" />
         <source>Add music…</source>
         <translation>添加音乐…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="424" />
+        <location filename="../../console/ui/main_window.py" line="544" />
         <source>Master</source>
         <translation>总输出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="425" />
+        <location filename="../../console/ui/main_window.py" line="545" />
         <source>Raise</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="426" />
+        <location filename="../../console/ui/main_window.py" line="546" />
         <source>Lower</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="427" />
+        <location filename="../../console/ui/main_window.py" line="547" />
         <source>Edit layout</source>
         <translation>编辑布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="429" />
+        <location filename="../../console/ui/main_window.py" line="549" />
         <source>Drag overlays on the preview to move them; drag a corner to resize</source>
         <translation>在预览上拖动叠加层即可移动；拖动角点可调整大小</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="431" />
+        <location filename="../../console/ui/main_window.py" line="551" />
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="432" />
+        <location filename="../../console/ui/main_window.py" line="552" />
         <source>&amp;Console</source>
         <translation>控制台(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="433" />
+        <location filename="../../console/ui/main_window.py" line="553" />
         <source>&amp;Rehearsal mode (nothing leaves this machine)</source>
         <translation>彩排模式（不向外推流）(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="434" />
+        <location filename="../../console/ui/main_window.py" line="554" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="435" />
+        <location filename="../../console/ui/main_window.py" line="555" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="436" />
+        <location filename="../../console/ui/main_window.py" line="556" />
         <source>System language</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="437" />
+        <location filename="../../console/ui/main_window.py" line="557" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="558" />
+        <source>Open the assistant in its own &amp;window</source>
+        <translation>在独立窗口中打开助理面板(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="560" />
+        <source>Assistant</source>
+        <translation>助理</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="561" />
+        <source>&amp;Assistant panel</source>
+        <translation>助理面板(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="562" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="438" />
+        <location filename="../../console/ui/main_window.py" line="563" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="439" />
+        <location filename="../../console/ui/main_window.py" line="564" />
         <source>Starting the preview…</source>
         <translation>正在启动预览…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="440" />
-        <location filename="../../console/ui/main_window.py" line="475" />
-        <location filename="../../console/ui/main_window.py" line="507" />
+        <location filename="../../console/ui/main_window.py" line="565" />
+        <location filename="../../console/ui/main_window.py" line="600" />
+        <location filename="../../console/ui/main_window.py" line="633" />
         <source>REHEARSAL</source>
         <translation>彩排</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="451" />
+        <location filename="../../console/ui/main_window.py" line="576" />
         <source>No OS keyring ({0}): stream keys are kept in memory for this session only.</source>
         <translation>没有可用的系统钥匙串（{0}）：推流密钥只在本次运行期间保存在内存中。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="472" />
+        <location filename="../../console/ui/main_window.py" line="597" />
         <source>Stop before switching between rehearsal and live.</source>
         <translation>请先停止，再在彩排与正式直播之间切换。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="484" />
+        <location filename="../../console/ui/main_window.py" line="610" />
         <source>REHEARSAL · 彩排</source>
         <translation>彩排 · REHEARSAL</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="486" />
-        <location filename="../../console/ui/main_window.py" line="509" />
+        <location filename="../../console/ui/main_window.py" line="612" />
+        <location filename="../../console/ui/main_window.py" line="635" />
         <source>ON AIR</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="488" />
+        <location filename="../../console/ui/main_window.py" line="614" />
         <source>OFF AIR</source>
         <translation>未开播</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="494" />
-        <location filename="../../console/ui/main_window.py" line="1182" />
+        <location filename="../../console/ui/main_window.py" line="620" />
+        <location filename="../../console/ui/main_window.py" line="1331" />
         <source>Stop rehearsal</source>
         <translation>结束彩排</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="494" />
-        <location filename="../../console/ui/main_window.py" line="1182" />
+        <location filename="../../console/ui/main_window.py" line="620" />
+        <location filename="../../console/ui/main_window.py" line="1331" />
         <source>Stop stream</source>
         <translation>结束直播</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="496" />
-        <location filename="../../console/ui/main_window.py" line="1132" />
+        <location filename="../../console/ui/main_window.py" line="622" />
+        <location filename="../../console/ui/main_window.py" line="1281" />
         <source>Start rehearsal</source>
         <translation>开始彩排</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="496" />
-        <location filename="../../console/ui/main_window.py" line="1132" />
+        <location filename="../../console/ui/main_window.py" line="622" />
+        <location filename="../../console/ui/main_window.py" line="1281" />
         <source>Go live</source>
         <translation>开播</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="498" />
+        <location filename="../../console/ui/main_window.py" line="624" />
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="512" />
+        <location filename="../../console/ui/main_window.py" line="638" />
         <source>Live Console</source>
         <translation>直播控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="522" />
+        <location filename="../../console/ui/main_window.py" line="648" />
         <source>Rehearsal always records a local copy.</source>
         <translation>彩排始终会录制到本机。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="551" />
+        <location filename="../../console/ui/main_window.py" line="677" />
         <source>The preview could not start: {0}</source>
         <translation>预览无法启动：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="591" />
+        <location filename="../../console/ui/main_window.py" line="717" />
         <source>Searching…</source>
         <translation>查找中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="599" />
+        <location filename="../../console/ui/main_window.py" line="725" />
         <source>No camera found. Connect one and search again, or use a media file.</source>
         <translation>未找到摄像头。请连接后重新查找，或使用媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="609" />
+        <location filename="../../console/ui/main_window.py" line="735" />
         <source>Test pattern</source>
         <translation>测试图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="611" />
+        <location filename="../../console/ui/main_window.py" line="737" />
         <source>Camera {0}</source>
         <translation>摄像头 {0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="616" />
+        <location filename="../../console/ui/main_window.py" line="742" />
         <source>Media file…</source>
         <translation>媒体文件…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="617" />
+        <location filename="../../console/ui/main_window.py" line="743" />
         <source>Image…</source>
         <translation>图片…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="618" />
+        <location filename="../../console/ui/main_window.py" line="744" />
         <source>Camera or stream URL…</source>
         <translation>摄像头或网络流地址…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="626" />
+        <location filename="../../console/ui/main_window.py" line="752" />
         <source>Test tone</source>
         <translation>测试音</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="627" />
+        <location filename="../../console/ui/main_window.py" line="753" />
         <source>Silence</source>
         <translation>静音信号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="628" />
+        <location filename="../../console/ui/main_window.py" line="754" />
         <source>Microphone (system default)</source>
         <translation>麦克风（系统默认）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="630" />
+        <location filename="../../console/ui/main_window.py" line="756" />
         <source>Microphone: {0}</source>
         <translation>麦克风：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="636" />
+        <location filename="../../console/ui/main_window.py" line="762" />
         <source>Audio file…</source>
         <translation>音频文件…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="645" />
+        <location filename="../../console/ui/main_window.py" line="771" />
         <source>Choose a media file</source>
         <translation>选择媒体文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="647" />
+        <location filename="../../console/ui/main_window.py" line="773" />
         <source>Media (*.mp4 *.mov *.mkv *.flv *.webm);;All files (*)</source>
         <translation>媒体 (*.mp4 *.mov *.mkv *.flv *.webm);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="653" />
+        <location filename="../../console/ui/main_window.py" line="779" />
         <source>Choose an image</source>
         <translation>选择图片</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="655" />
+        <location filename="../../console/ui/main_window.py" line="781" />
         <source>Images (*.png *.jpg *.jpeg *.webp);;All files (*)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.webp);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="663" />
+        <location filename="../../console/ui/main_window.py" line="789" />
         <source>Camera or stream</source>
         <translation>摄像头或网络流</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="664" />
+        <location filename="../../console/ui/main_window.py" line="790" />
         <source>Device index, video file path or stream URL:</source>
         <translation>设备编号、视频文件路径或网络流地址：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="683" />
+        <location filename="../../console/ui/main_window.py" line="809" />
         <source>Choose an audio or media file</source>
         <translation>选择音频或媒体文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="685" />
+        <location filename="../../console/ui/main_window.py" line="811" />
         <source>Media (*.mp3 *.m4a *.wav *.aac *.mp4 *.mkv);;All files (*)</source>
         <translation>媒体 (*.mp3 *.m4a *.wav *.aac *.mp4 *.mkv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="704" />
+        <location filename="../../console/ui/main_window.py" line="830" />
         <source>Choose background music</source>
         <translation>选择背景音乐</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="706" />
+        <location filename="../../console/ui/main_window.py" line="832" />
         <source>Audio (*.mp3 *.m4a *.wav *.aac *.flac *.mp4);;All files (*)</source>
         <translation>音频 (*.mp3 *.m4a *.wav *.aac *.flac *.mp4);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="790" />
+        <location filename="../../console/ui/main_window.py" line="938" />
         <source>Tick to show on the stream</source>
         <translation>勾选后在直播画面中显示</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="851" />
+        <location filename="../../console/ui/main_window.py" line="999" />
         <source>No safe-zone guide</source>
         <translation>不显示安全区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="854" />
+        <location filename="../../console/ui/main_window.py" line="1002" />
         <source>Safe zones: {0}</source>
         <translation>安全区：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="894" />
+        <location filename="../../console/ui/main_window.py" line="1042" />
         <source>Automatic (hardware if it opens)</source>
         <translation>自动（优先可用的硬件编码）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="898" />
+        <location filename="../../console/ui/main_window.py" line="1046" />
         <source>libx264 (checking hardware…)</source>
         <translation>libx264（正在检测硬件…）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="910" />
+        <location filename="../../console/ui/main_window.py" line="1058" />
         <source>Stop before changing the canvas.</source>
         <translation>请先停止，再修改画布。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="960" />
+        <location filename="../../console/ui/main_window.py" line="1109" />
         <source>No OS keyring ({0}): the key is kept in memory until you quit.</source>
         <extracomment>Set by the composition root: (orientation) → default placements for a new orientation.</extracomment>
         <translation>没有可用的系统钥匙串（{0}）：密钥只保存在内存中，退出后丢失。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1005" />
+        <location filename="../../console/ui/main_window.py" line="1154" />
         <source>Remove destination</source>
         <translation>删除推流目的地</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1006" />
+        <location filename="../../console/ui/main_window.py" line="1155" />
         <source>Remove {0} and forget its stream key?</source>
         <translation>删除 {0} 并清除其推流密钥？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1053" />
+        <location filename="../../console/ui/main_window.py" line="1202" />
         <source>Nothing to send to: add a destination or turn on the local recording.</source>
         <translation>没有推流目标：请添加推流目的地或开启本机录制。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1062" />
+        <location filename="../../console/ui/main_window.py" line="1211" />
         <source>Rehearsal cannot reach {0}: only local recording and an ingest on this machine (127.0.0.1, localhost) are allowed. Switch rehearsal off to go live.</source>
         <translation>彩排模式不能推流到 {0}：只允许本机录制和本机接收端（127.0.0.1、localhost）。正式开播请先关闭彩排模式。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1102" />
+        <location filename="../../console/ui/main_window.py" line="1251" />
         <source>{0}: Kuaishou keys work once and for 2 days; a used key is refused.</source>
         <translation>{0}：快手推流密钥只能使用一次，有效期 2 天；用过的密钥会被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1115" />
+        <location filename="../../console/ui/main_window.py" line="1264" />
         <source>No stream key for {0}: edit the destination and paste the key.</source>
         <translation>{0} 没有推流密钥：请编辑该目的地并粘贴密钥。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1123" />
+        <location filename="../../console/ui/main_window.py" line="1272" />
         <source>local recording</source>
         <translation>本机录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1126" />
+        <location filename="../../console/ui/main_window.py" line="1275" />
         <source>Start the rehearsal to:</source>
         <translation>开始彩排，输出到：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1126" />
+        <location filename="../../console/ui/main_window.py" line="1275" />
         <source>Go live now to:</source>
         <translation>现在开播，推流到：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1167" />
+        <location filename="../../console/ui/main_window.py" line="1316" />
         <source>Local recording</source>
         <translation>本机录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1184" />
+        <location filename="../../console/ui/main_window.py" line="1333" />
         <source>Stop the rehearsal?</source>
         <translation>结束彩排？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1186" />
+        <location filename="../../console/ui/main_window.py" line="1335" />
         <source>End the live stream for every destination?</source>
         <translation>结束所有目的地的直播？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1206" />
+        <location filename="../../console/ui/main_window.py" line="1355" />
         <source>Recording saved: {0}</source>
         <translation>录像已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1240" />
+        <location filename="../../console/ui/main_window.py" line="1389" />
         <source>preview {0:.0f} fps</source>
         <translation>预览 {0:.0f} 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1283" />
+        <location filename="../../console/ui/main_window.py" line="1437" />
         <source>Settings not saved: {0}</source>
         <translation>设置未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1312" />
+        <location filename="../../console/ui/main_window.py" line="1442" />
+        <source>Layout not saved: {0}</source>
+        <translation>布局未保存：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="1474" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1312" />
+        <location filename="../../console/ui/main_window.py" line="1474" />
         <source>You are live. End the stream and quit?</source>
         <translation>正在直播。结束直播并退出？</translation>
+    </message>
+</context>
+<context>
+    <name>RundownPanel</name>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="136" />
+        <source>◀ Previous</source>
+        <extracomment>The timer turns amber this many seconds before the planned end (or at 80 % of it).</extracomment>
+        <translation>◀ 上一段</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="137" />
+        <source>Next segment ▶</source>
+        <translation>下一段 ▶</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="138" />
+        <source>Starts the next segment and runs its cues</source>
+        <translation>开始下一段并执行其提示指令</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="139" />
+        <source>Double-click a segment to go to it (its cues run)</source>
+        <translation>双击跳到该段（会执行其提示指令）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="152" />
+        <source>Not done: {0}</source>
+        <translation>未执行：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="166" />
+        <source>already at the first segment</source>
+        <translation>已经是第一段</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="198" />
+        <source>Not started · {0} segments</source>
+        <translation>未开始 · 共 {0} 段</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="200" />
+        <source>No rundown</source>
+        <translation>没有直播脚本</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="204" />
+        <source>Press Next to start with “{0}”.</source>
+        <translation>按“下一段”从“{0}”开始。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="206" />
+        <source>This show has no rundown.json segments.</source>
+        <translation>这场直播的 rundown.json 中没有段落。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="212" />
+        <source>No talking points.</source>
+        <translation>没有讲解要点。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="215" />
+        <source>Up next: {0}</source>
+        <translation>下一段：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="218" />
+        <source>Last segment</source>
+        <translation>最后一段</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/rundown.py" line="235" />
+        <source>+{0} over · {1}</source>
+        <translation>超时 +{0} · {1}</translation>
     </message>
 </context>
 </TS>

@@ -28,13 +28,17 @@ def make_window(console_app, qtbot, memory_keyring) -> Iterator:  # noqa: ANN001
 
     windows = []
 
-    def make(**changes):  # noqa: ANN003, ANN202
+    def make(show_path=None, clock=None, **changes):  # noqa: ANN001, ANN003, ANN202
+        """``clock``: the show controller's clock (a fake for lotteries); ``show_path``: a show
+        folder (default: the demo show copied into the private data folder)."""
+        import time
+
         settings = load_settings()
         for name, value in changes.items():
             setattr(settings, name, value)
         settings.language = changes.get("language", "en")
         save_settings(settings)
-        window = build_window(console_app)
+        window = build_window(console_app, show_path, clock=clock or time.time)
         window.confirmations = []
 
         def confirm(title: str, text: str) -> bool:

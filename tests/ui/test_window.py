@@ -28,7 +28,9 @@ def test_window_opens_on_the_demo_and_previews(make_window, qtbot) -> None:  # n
     wait_frames(qtbot, window, 30)
     qtbot.waitUntil(lambda: window.preview.paint_fps() >= 25, timeout=10000)
     assert window.session.video_spec == "testpattern"
-    assert [o.name for o in window.session.overlays] == ["rehearsal", "clock", "promo"]
+    names = [o.name for o in window.session.overlays]
+    assert "product_card" in names and names[-1] == "rehearsal"  # the badge on top
+    assert window.controller is not None and window.assistant is not None
     # the meters move with the test tone
     qtbot.waitUntil(
         lambda: bool(window.strips) and window.strips[0].meter.rms_db > -40, timeout=5000
@@ -155,7 +157,8 @@ def test_expiring_key_is_warned_before_going_live(make_window, qtbot) -> None:  
     dialog.buttons.accepted.emit()
     window.confirm_answer = False  # look at the question, then say no: nothing connects
     window.go_live()
-    qtbot.waitUntil(lambda: bool(window.confirmations), timeout=5000)
+    qtbot.waitUntil(lambda: bool(window.confirmations or window.notices), timeout=5000)
+    assert not window.notices, window.notices
     title, text = window.confirmations[-1]
     assert "Key expires in" in text
     assert not window.session.live and window.session.hub.outputs == []
@@ -186,34 +189,38 @@ def test_landscape_canvas_and_layout_editing(make_window, qtbot) -> None:  # noq
     wait_frames(qtbot, window, 10)
     assert window.preview._canvas_size == (1280, 720)
 
-    # drag the promo banner on the preview
-    promo = next(o for o in window.session.overlays if o.name == "promo")
-    before = (promo.rect.x, promo.rect.y)
-    r = window.preview._to_widget(promo.rect)
+    # drag the rehearsal badge on the preview (show layers hide while they have nothing)
+    badge = next(o for o in window.session.overlays if o.name == "rehearsal")
+    before = (badge.rect.x, badge.rect.y)
+    r = window.preview._to_widget(badge.rect)
     start = QPoint(int(r.center().x()), int(r.center().y()))
     qtbot.mousePress(window.preview, Qt.MouseButton.LeftButton, pos=start)
-    assert window.preview.selected == "promo"
-    qtbot.mouseMove(window.preview, start + QPoint(-40, -60))
-    qtbot.mouseRelease(window.preview, Qt.MouseButton.LeftButton, pos=start + QPoint(-40, -60))
-    assert (promo.rect.x, promo.rect.y) != before
-    # hide the clock from the layers list
-    clock_item = next(
+    assert window.preview.selected == "rehearsal"
+    qtbot.mouseMove(window.preview, start + QPoint(40, 60))
+    qtbot.mouseRelease(window.preview, Qt.MouseButton.LeftButton, pos=start + QPoint(40, 60))
+    assert (badge.rect.x, badge.rect.y) != before
+    # switch a layer off from the layers list
+    name = next(o.name for o in window.session.overlays if o.name != "rehearsal")
+    item = next(
         window.layers_list.item(i)
         for i in range(window.layers_list.count())
-        if window.layers_list.item(i).text() == "clock"
+        if window.layers_list.item(i).text() == name
     )
-    clock_item.setCheckState(Qt.CheckState.Unchecked)
-    assert not next(o for o in window.session.overlays if o.name == "clock").visible
+    item.setCheckState(Qt.CheckState.Unchecked)
+    assert not next(o for o in window.session.overlays if o.name == name).visible
     window.safe_zone_choice.setCurrentIndex(window.safe_zone_choice.findData("youtube"))
     window._safe_zone_chosen(window.safe_zone_choice.currentIndex())
     wait_frames(qtbot, window, 5)
     window.grab().save(str(SCREENSHOTS / "window-landscape.png"))
     window.save_now()
     saved = load_settings()
-    placement = {p.name: p for p in saved.layouts["demo:landscape"]}
-    assert placement["promo"].x == pytest.approx(promo.rect.x)
-    assert placement["clock"].visible is False
     assert saved.canvas.width == 1280
+    # placements are saved with the show (layout.json), not in settings.json
+    import json
+
+    layout = json.loads((window.show_folder.path / "layout.json").read_text("utf-8"))
+    assert layout["landscape"]["rehearsal"]["x"] == pytest.approx(badge.rect.x, abs=1e-3)
+    assert layout["landscape"][name]["visible"] is False
 
 
 def test_hotkeys_are_bound_and_listed(make_window, qtbot) -> None:  # noqa: ANN001
@@ -223,8 +230,8 @@ def test_hotkeys_are_bound_and_listed(make_window, qtbot) -> None:  # noqa: ANN0
     assert set(window.shortcuts) == {h.action for h in HOTKEYS}
     with qtbot.waitSignal(window.product_next_requested, timeout=1000):
         window.shortcuts["next_product"].activated.emit()
-    promo = next(o for o in window.session.overlays if o.name == "promo")
-    assert "保温杯" in promo.text
+    first = next(iter(window.controller.state.products))
+    assert window.controller.state.pinned.product_id == first  # PgDown pins via a command
     dialog = window.show_hotkeys()
     assert dialog.table.rowCount() == len(HOTKEYS)
     dialog.close()
