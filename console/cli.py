@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from console.errors import StreamFailed, UserError
@@ -137,22 +139,49 @@ def _status_line(stats, live_for: float) -> str:  # noqa: ANN001 - PipelineStats
     )
 
 
-def _demo_overlays() -> list:
-    from console.media.compositor import NormRect
-    from console.overlays.basic import BannerLayer, BannerStyle, ClockLayer
+class _DemoShow:
+    """The built-in demo show, headless: a fresh copy, its rundown walked, its overlays drawn."""
 
-    return [
-        BannerLayer(
-            "彩排 REHEARSAL · 演示直播间", NormRect(0.04, 0.03, 0.62, 0.05), name="rehearsal"
-        ),
-        ClockLayer(NormRect(0.70, 0.03, 0.26, 0.05)),
-        BannerLayer(
-            "限时秒杀 ¥59 · 满199减30",
-            NormRect(0.06, 0.84, 0.88, 0.06),
-            BannerStyle(background="#E6FF6A00"),
-            name="promo",
-        ),
-    ]
+    SEGMENT_S = 20.0  # the headless demo moves on every 20 s so every overlay gets its turn
+
+    def __init__(self, canvas: tuple[int, int]) -> None:
+        import tempfile
+
+        from console.app import rehearsal_layer
+        from console.overlays.show_layers import build_show_layers
+        from console.show.commands import AdvanceRundown
+        from console.show.controller import ShowController
+        from console.show.demo import copy_demo_show
+        from console.show.folder import ShowFolder
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="live-console-demo-")
+        self.folder = ShowFolder.open(copy_demo_show(Path(self._tmp.name) / "demo"))
+        self.controller = ShowController.open(self.folder)
+        self._advance = AdvanceRundown
+        self.controller.execute(AdvanceRundown(), actor="demo")
+        self._next_segment = time.monotonic() + self.SEGMENT_S
+        orientation = "portrait" if canvas[1] > canvas[0] else "landscape"
+        self.layers = [
+            *build_show_layers(
+                lambda: self.controller.state,
+                self.controller.now,
+                canvas,
+                self.folder.path,
+                layout=self.folder.load_layout(),
+            ),
+            rehearsal_layer(orientation),
+        ]
+
+    def tick(self) -> None:
+        self.controller.tick()
+        if time.monotonic() >= self._next_segment:
+            self._next_segment += self.SEGMENT_S
+            with contextlib.suppress(UserError):  # the rundown is over: stay on the last segment
+                self.controller.execute(self._advance(), actor="demo")
+
+    def close(self) -> None:
+        self.controller.close()
+        self._tmp.cleanup()
 
 
 def _run_pipeline(
@@ -161,6 +190,7 @@ def _run_pipeline(
     record: str | None,
     secrets: list[str],
     overlays: list | None = None,
+    on_second: Callable[[], None] | None = None,
 ) -> int:
     from console.media.audio import AudioMixer
     from console.media.compositor import Scene, VideoLayer, parse_canvas
@@ -224,6 +254,8 @@ def _run_pipeline(
                         failure = o.error
             if failure:
                 break
+            if on_second is not None:
+                on_second()
             line = _status_line(stats, time.monotonic() - started)
             print(redact(line, *secrets), end="\r" if tty else "\n", file=sys.stderr, flush=True)
             if args.duration and time.monotonic() - started >= args.duration:
@@ -294,7 +326,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
     if args.duration is None:
         print("press Ctrl-C to stop", file=sys.stderr)
-    return _run_pipeline(args, [], record, [], overlays=_demo_overlays())
+    from console.media.compositor import parse_canvas
+
+    demo = _DemoShow(parse_canvas(args.canvas))
+    try:
+        return _run_pipeline(args, [], record, [], overlays=demo.layers, on_second=demo.tick)
+    finally:
+        demo.close()
 
 
 def _cmd_encoders(_: argparse.Namespace) -> int:
