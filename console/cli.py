@@ -126,17 +126,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+ROOM_CLOSE_S = 60  # platforms close a room after one to two minutes without a stream
+
+
+def _output_status(o) -> str:  # noqa: ANN001 - OutputStats
+    from console.media.output import OutputState
+
+    text = f"{o.name}:{o.state.name.lower()}"
+    if o.state == OutputState.RECONNECTING:
+        lost = int(o.lost_for_s or 0)
+        text += f" {lost // 60}:{lost % 60:02d} since loss, attempt {o.reconnect_attempts}"
+        if o.next_retry_s:
+            text += f", next in {o.next_retry_s:.0f}s"
+        left = ROOM_CLOSE_S - lost
+        text += f", room may close in {left}s" if left > 0 else ", room may have closed"
+    elif o.bitrate_kbps:
+        text += f" {o.bitrate_kbps:.0f}kbps"
+    if o.reconnects:
+        text += f" reconnects {o.reconnects}"
+    return text
+
+
 def _status_line(stats, live_for: float) -> str:  # noqa: ANN001 - PipelineStats
-    outs = " ".join(
-        f"{o.name}:{o.state.name.lower()}"
-        + (f" {o.bitrate_kbps:.0f}kbps" if o.bitrate_kbps else "")
-        for o in stats.outputs
-    )
+    outs = " ".join(_output_status(o) for o in stats.outputs)
     t = str(dt.timedelta(seconds=int(live_for)))
-    return (
+    line = (
         f"{t} | {stats.render_fps:4.1f} fps | encoder {stats.encoder} | "
         f"dropped {stats.dropped_total} | {outs}"
     )
+    if stats.video_bitrate and stats.video_bitrate < stats.video_bitrate_set:
+        line += f" | video {stats.video_bitrate // 1000}/{stats.video_bitrate_set // 1000} kbps (network slow)"
+    return line
 
 
 class _DemoShow:
@@ -225,7 +245,7 @@ def _run_pipeline(
         scene.add(layer)
     mixer = AudioMixer()
     mixer.add(audio)
-    pipeline = Pipeline(settings, scene, mixer, outputs)
+    pipeline = Pipeline(settings, scene, mixer, outputs, adaptive_bitrate=bool(destinations))
 
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -245,6 +265,13 @@ def _run_pipeline(
                 failure = stats.error
                 break
             for o in stats.outputs:
+                lost_key = f"lost:{o.name}:{o.reconnects}"
+                if o.state == OutputState.RECONNECTING and lost_key not in warned:
+                    warned.add(lost_key)
+                    print(
+                        f"warning: {o.name}: connection lost ({redact(o.error or '', *secrets)}); reconnecting",
+                        file=sys.stderr,
+                    )
                 if o.state == OutputState.FAILED and o.error:
                     if recorder is not None and o.name == recorder.name:
                         if o.name not in warned:

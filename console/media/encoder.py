@@ -137,6 +137,7 @@ class FlvEncoder:
             raise UserError(f"no H.264 encoder could be opened: {last_error}")
         if self.codec_name == candidates[0]:
             self.fallback_reason = None
+        self.video_bitrate = settings.video_bitrate  # the rate asked of the encoder now
         self._audio_fifo = av.AudioFifo()
         self._audio_pts = 0
         self._next_key_t: float | None = None
@@ -181,6 +182,20 @@ class FlvEncoder:
             with contextlib.suppress(Exception):
                 self._container.close()
             raise
+
+    def set_video_bitrate(self, bps: int) -> int:
+        """Change the video bitrate mid-stream, never above what the user set; returns it.
+
+        FFmpeg's libx264 wrapper notices a changed ``bit_rate`` before the next frame and calls
+        ``x264_encoder_reconfig``: no new SPS, no keyframe, no gap, timestamps untouched; the
+        VBV ceiling (``maxrate``) stays at the user's rate. Hardware encoders that cannot
+        reconfigure keep their rate (their wrappers ignore the change).
+        """
+        bps = int(max(100_000, min(bps, self.settings.video_bitrate)))
+        if bps != self.video_bitrate:
+            self._video.codec_context.bit_rate = bps
+            self.video_bitrate = bps
+        return bps
 
     def encode(self, i420: np.ndarray | None, video_pts: int, audio: np.ndarray) -> list[FlvTag]:
         """Encode one tick: a picture (or None when it was dropped) and its audio samples."""
@@ -236,7 +251,11 @@ class FlvEncoder:
 
     def flush(self) -> list[FlvTag]:
         """Drain both encoders and close the muxer; returns the last tags."""
-        # Fewer than 1024 samples may stay in the FIFO: under 22 ms, not worth a padded frame.
+        # The last < 1024 samples go out padded with silence, so sound lasts as long as picture.
+        left = self._audio_fifo.samples
+        if left:
+            pad = np.zeros((AAC_FRAME - left, 2), np.float32)
+            self._push_audio(pad)
         for packet in self._video.encode(None):
             self._mux_video(packet)
         for packet in self._audio.encode(None):

@@ -34,6 +34,13 @@ class OutputStats:
     queued_ms: int = 0
     bitrate_kbps: float = 0.0
     dropped: dict[str, int] = field(default_factory=dict)
+    # Reconnect (RtmpPublisher): successful reconnects so far; while RECONNECTING, seconds
+    # since the connection was lost, attempts made in this outage and seconds to the next one.
+    # ``error`` then holds why the connection was lost (the state is not FAILED).
+    reconnects: int = 0
+    lost_for_s: float = 0.0
+    reconnect_attempts: int = 0
+    next_retry_s: float | None = None
 
 
 class DropCounter:

@@ -21,12 +21,87 @@ from console.media.clock import MediaClock
 from console.media.compositor import Compositor, Scene, bgra_to_i420
 from console.media.encoder import VIDEO_DELAY_S, EncoderSettings, FlvEncoder
 from console.media.flv import FlvTag
-from console.media.output import DropCounter, Output, OutputStats
+from console.media.output import DropCounter, Output, OutputState, OutputStats
 
 log = logging.getLogger(__name__)
 
 ENCODE_QUEUE_FRAMES = 8  # pictures waiting for the encoder; past this the oldest is dropped
 ENCODE_QUEUE_HARD_CAP = 300  # ticks (10 s at 30 fps) before even audio has to go
+ABR_INTERVAL_S = 0.25  # how often the encoder thread looks at the outputs' queues
+
+
+class AdaptiveBitrate:
+    """Picks the video bitrate from how the network outputs keep up (pure logic, no I/O).
+
+    Congested: some live output holds more than ``high_ms`` of media in its send queue, or
+    dropped video for congestion in the last ``drop_memory_s``. After ``down_after_s`` of
+    uninterrupted congestion the rate goes down by ``step_down`` (never below ``floor`` of
+    the user's rate), and again after each further ``down_after_s``. Healthy: every queue under
+    ``low_ms`` and no congestion drop; after ``up_after_s`` of that the rate climbs by
+    ``step_up`` of the user's rate, never above it. One encode feeds every destination, so the
+    slowest destination sets the pace.
+    """
+
+    def __init__(
+        self,
+        ceiling: int,
+        *,
+        high_ms: int = 500,
+        low_ms: int = 200,
+        down_after_s: float = 2.0,
+        up_after_s: float = 10.0,
+        step_down: float = 0.75,
+        step_up: float = 0.10,
+        floor: float = 0.30,
+        drop_memory_s: float = 1.0,
+    ) -> None:
+        self.ceiling = ceiling
+        self.current = ceiling
+        self.high_ms, self.low_ms = high_ms, low_ms
+        self.down_after_s, self.up_after_s = down_after_s, up_after_s
+        self.step_down, self.step_up = step_down, step_up
+        self.floor_bps = int(ceiling * floor)
+        self.drop_memory_s = drop_memory_s
+        self.steps_down = 0
+        self.steps_up = 0
+        self._congested_since: float | None = None
+        self._healthy_since: float | None = None
+        self._last_drops = 0
+        self._last_drop_at = float("-inf")
+
+    def update(self, now: float, queued_ms: list[int], congestion_drops: int) -> int:
+        """Feed one observation (queues of the live network outputs, total congestion
+        drops so far); returns the bitrate to use from now on."""
+        if congestion_drops > self._last_drops:
+            self._last_drop_at = now
+        self._last_drops = congestion_drops
+        worst = max(queued_ms, default=0)
+        dropping = now - self._last_drop_at < self.drop_memory_s
+        if worst > self.high_ms or dropping:
+            self._healthy_since = None
+            if self._congested_since is None:
+                self._congested_since = now
+            elif now - self._congested_since >= self.down_after_s:
+                lower = max(self.floor_bps, int(self.current * self.step_down))
+                if lower < self.current:
+                    self.current = lower
+                    self.steps_down += 1
+                self._congested_since = now
+        elif worst < self.low_ms:
+            self._congested_since = None
+            if self._healthy_since is None:
+                self._healthy_since = now
+            elif now - self._healthy_since >= self.up_after_s:
+                if self.current < self.ceiling:
+                    self.current = min(
+                        self.ceiling, self.current + int(self.ceiling * self.step_up)
+                    )
+                    self.steps_up += 1
+                self._healthy_since = now
+        else:
+            self._congested_since = None
+            self._healthy_since = None
+        return self.current
 
 
 @dataclass
@@ -109,6 +184,9 @@ class PipelineStats:
     latency_p50_ms: float = 0.0
     latency_p95_ms: float = 0.0
     error: str | None = None
+    video_bitrate: int = 0  # what the encoder is asked for now (bps)
+    video_bitrate_set: int = 0  # what the user set: adaptive bitrate never goes above it
+    adaptive_bitrate: bool = False
 
     @property
     def dropped_total(self) -> int:
@@ -124,8 +202,13 @@ class Pipeline:
         scene: Scene,
         mixer: AudioMixer,
         outputs: list[Output] | None = None,
+        *,
+        adaptive_bitrate: bool = False,
     ) -> None:
         self.settings = settings
+        self.adaptive_bitrate = adaptive_bitrate
+        self.abr = AdaptiveBitrate(settings.video_bitrate)
+        self._last_abr = 0.0
         self.scene = scene
         self.mixer = mixer
         self.clock = MediaClock(settings.fps)
@@ -273,10 +356,37 @@ class Pipeline:
                 if tick.i420 is not None:
                     self._frames_encoded += 1
                 self._fan_out(tags, fps)
+                if self.adaptive_bitrate or encoder.video_bitrate != self.settings.video_bitrate:
+                    self._adapt_bitrate(encoder)
             self._fan_out(encoder.flush(), fps)
         except Exception as exc:  # noqa: BLE001
             log.exception("encoder failed")
             self.error = f"encoder failed: {exc}"
+
+    def network_stats(self) -> list[OutputStats]:
+        """Stats of every output that sends over the network (behind a hub, too)."""
+        out: list[OutputStats] = []
+        for o in self.outputs:
+            inner = getattr(o, "output_stats", None)
+            out.extend(inner() if callable(inner) else [o.stats()])
+        return out
+
+    def _adapt_bitrate(self, encoder: FlvEncoder) -> None:
+        now = time.monotonic()
+        if now - self._last_abr < ABR_INTERVAL_S:
+            return
+        self._last_abr = now
+        if not self.adaptive_bitrate:  # switched off: back to the user's rate at once
+            self.abr.current = self.settings.video_bitrate
+            encoder.set_video_bitrate(self.settings.video_bitrate)
+            return
+        stats = [s for s in self.network_stats() if s.state == OutputState.LIVE]
+        queued = [s.queued_ms for s in stats]
+        drops = sum(s.dropped.get("congestion", 0) for s in stats)
+        rate = self.abr.update(now, queued, drops)
+        if rate != encoder.video_bitrate:
+            log.info("adaptive bitrate: %d → %d kbps", encoder.video_bitrate // 1000, rate // 1000)
+            encoder.set_video_bitrate(rate)
 
     def _fan_out(self, tags: list[FlvTag], fps: int) -> None:
         outputs = self.outputs
@@ -325,4 +435,7 @@ class Pipeline:
             latency_p50_ms=pct(0.5),
             latency_p95_ms=pct(0.95),
             error=self.error,
+            video_bitrate=enc.video_bitrate if enc else self.settings.video_bitrate,
+            video_bitrate_set=self.settings.video_bitrate,
+            adaptive_bitrate=self.adaptive_bitrate,
         )

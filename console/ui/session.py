@@ -171,7 +171,9 @@ class MediaSession(QObject):
                     notices.append(f"audio source {e.source.name} is already in the mix")
                     continue
                 mixer.add(e.source, e.slot.gain, e.slot.muted)
-            pipeline = Pipeline(encoder_settings(canvas), scene, mixer, [self.hub])
+            pipeline = Pipeline(
+                encoder_settings(canvas), scene, mixer, [self.hub], adaptive_bitrate=True
+            )
             pipeline.set_preview(self.preview.offer, preview_rate(canvas.fps))
             try:
                 pipeline.start()

@@ -90,6 +90,9 @@ def test_file_source_keeps_flash_and_beep_together(tmp_path, flash_beep_clip):
     assert len(flashes) >= 4, flashes
     assert len(beeps) >= 4, beeps
     frame = 1 / 30
-    for f in flashes:
+    audio_end = got.audio_start + len(got.audio) / 48_000
+    for f in [
+        f for f in flashes if f < audio_end - 0.1
+    ]:  # a flash at the very end may lack its beep
         nearest = min(beeps, key=lambda b: abs(b - f))
         assert abs(nearest - f) <= frame, (f, nearest, flashes, beeps)

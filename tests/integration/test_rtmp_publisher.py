@@ -318,7 +318,7 @@ def test_not_an_rtmp_server_fails_clearly(nginx_rtmp):
 def test_stalled_link_is_reported_and_send_never_blocks(nginx_rtmp, blackhole_proxy, clip_tags):
     proxy = blackhole_proxy(nginx_rtmp.port)
     name = unique("stall") + SECRET
-    pub = RtmpPublisher(proxy.url(), name, write_timeout=2, send_buffer=65536)
+    pub = RtmpPublisher(proxy.url(), name, write_timeout=2, send_buffer=65536, reconnect=False)
     pub.start()
     assert pub.wait_live(10), pub.error
     proxy.blackhole()

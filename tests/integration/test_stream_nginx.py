@@ -102,14 +102,19 @@ def test_flash_and_beep_arrive_together_at_the_server(nginx_rtmp, flash_beep_cli
     level = env[: n * win].reshape(n, win).max(axis=1)
     beeps = onsets(level, got.audio_start + np.arange(n) * win / 48_000, 0.2)
     assert len(flashes) >= 4 and len(beeps) >= 4, (flashes, beeps)
-    for f in flashes:
+    audio_end = got.audio_start + len(got.audio) / 48_000
+    for f in [
+        f for f in flashes if f < audio_end - 0.1
+    ]:  # a flash at the very end may lack its beep
         nearest = min(beeps, key=lambda b: abs(b - f))
         assert abs(nearest - f) <= 1 / 30, (flashes, beeps)
 
 
 def test_stalled_link_fails_the_destination_but_never_blocks_rendering(nginx_rtmp, blackhole_proxy):
     proxy = blackhole_proxy(nginx_rtmp.port)
-    pub = RtmpPublisher(proxy.url(), unique_key(), name="stalled", write_timeout=2.0)
+    pub = RtmpPublisher(
+        proxy.url(), unique_key(), name="stalled", write_timeout=2.0, reconnect=False
+    )
     pipeline = build(TestPatternSource(720, 1280, 30), ToneSource(), [pub])
     pipeline.start()
     try:

@@ -4,6 +4,13 @@ One send thread per destination does all socket I/O (non-blocking, multiplexed w
 ``select``), so a stalled link never blocks the caller: :meth:`RtmpPublisher.send` only
 appends to a bounded queue measured in milliseconds of media and applies the drop policy
 (non-keyframe video first, audio and header tags only past the hard cap).
+
+With ``reconnect=True`` a connection lost after the stream went LIVE (write stall, reset, EOF,
+an error status from the server) is not the end: the state turns RECONNECTING and the send
+thread retries on the front-loaded schedule :data:`RECONNECT_DELAYS`, then every
+``RECONNECT_DELAYS[-1]`` seconds, until it is live again, the retry budget runs out, or the
+server refuses the publish ``max_refusals`` times in a row. Failures before the first LIVE are
+never retried: a wrong URL, key or certificate fails fast with its reason.
 """
 
 from __future__ import annotations
@@ -19,7 +26,8 @@ import struct
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -56,6 +64,12 @@ ACK_WINDOW = 131072  # ask the server to acknowledge every 128 KiB: the honest b
 SEND_SLICE = 16384  # bytes handed to one send() (one TLS record)
 BATCH_TAGS = 32
 BITRATE_WINDOW_S = 5.0
+
+# Seconds to wait before each reconnect attempt after a lost connection: at once, then quickly,
+# so most attempts fall inside the minute or two after which platforms close a room; the last
+# value repeats. Each attempt itself may take up to ``connect_timeout``.
+RECONNECT_DELAYS: tuple[float, ...] = (0.0, 0.5, 1.0, 2.0, 2.0, 3.0, 5.0, 5.0, 10.0)
+MAX_REFUSALS = 3  # publish refused this many times in a row while reconnecting: FAILED
 
 CSID_CONTROL = 2
 CSID_COMMAND = 3
@@ -161,6 +175,10 @@ class _Eof(Exception):
     """The server closed the connection."""
 
 
+class _Refused(_Fail):
+    """The server answered but refused the connect or the publish (key, name, permissions)."""
+
+
 @dataclass
 class _Command:
     name: str
@@ -218,6 +236,10 @@ class RtmpPublisher:
         handshake: str = "digest",
         send_buffer: int | None = 256 * 1024,
         ack_window: int = ACK_WINDOW,
+        reconnect: bool = True,
+        reconnect_delays: Sequence[float] = RECONNECT_DELAYS,
+        reconnect_budget_s: float | None = None,
+        max_refusals: int = MAX_REFUSALS,
     ) -> None:
         if handshake not in ("digest", "plain"):
             raise ValueError("handshake must be 'digest' or 'plain'")
@@ -234,12 +256,17 @@ class RtmpPublisher:
         self.send_buffer = send_buffer
         self.ack_window = ack_window
         self._on_state = on_state
+        self.reconnect = reconnect
+        self.reconnect_delays = tuple(reconnect_delays) or (0.0,)
+        self.reconnect_budget_s = reconnect_budget_s
+        self.max_refusals = max(1, max_refusals)
 
         self._lock = threading.Lock()
         self._queue: deque[FlvTag] = deque()
         self._headers: dict[TagType, FlvTag] = {}
         self._skip_video = False  # drop incoming P-frames until the next keyframe
         self._out_skip_video = False  # the send thread skips P-frames until a keyframe
+        self._resume_cause = "queue_full"  # what those skipped P-frames are counted as
         self._idle = False
         self._drops = DropCounter()
 
@@ -260,6 +287,12 @@ class RtmpPublisher:
         self._bytes_acked = 0
         self._tags_sent = 0
         self._ack_samples: deque[tuple[float, int]] = deque()
+        self._last_sent_ms = 0
+        self._lost_at: float | None = None
+        self._attempts = 0
+        self._reconnects = 0
+        self._next_retry_at: float | None = None
+        self._kick = threading.Event()  # reconnect_now() or stop(): end the retry wait early
         self.server_handshake_digest: bool | None = None
         self.pings_answered = 0
 
@@ -296,7 +329,7 @@ class RtmpPublisher:
                 self._headers[tag.kind] = tag
             elif tag.is_video and self._skip_video:
                 if not tag.keyframe:
-                    self._drops.add("congestion")
+                    self._drops.add(self._cause_locked("congestion"))
                     return
                 self._skip_video = False
             self._queue.append(tag)
@@ -308,6 +341,17 @@ class RtmpPublisher:
             self._idle = False
         if wake:
             self._wake()
+
+    def reconnect_now(self) -> bool:
+        """Skip the wait before the next reconnect attempt (the "reconnect now" button).
+
+        True when the publisher is RECONNECTING (the attempt starts at once, or right after
+        the one in progress); False otherwise (nothing to do).
+        """
+        if self._state != OutputState.RECONNECTING:
+            return False
+        self._kick.set()
+        return True
 
     def wait_live(self, timeout: float | None = None) -> bool:
         """Wait until the stream is LIVE (True) or has failed/ended or time ran out (False)."""
@@ -323,6 +367,7 @@ class RtmpPublisher:
         deadline = time.monotonic() + max(0.0, timeout)
         self._drain_deadline = time.monotonic() + timeout * 0.5
         self._stopping.set()
+        self._kick.set()
         self._wake()
         thread = self._thread
         if thread is None:
@@ -342,6 +387,8 @@ class RtmpPublisher:
         """A snapshot of the counters (never contains the stream key)."""
         with self._lock:
             queued = self._queued_ms_locked()
+        now = time.monotonic()
+        lost_at, retry_at = self._lost_at, self._next_retry_at
         return OutputStats(
             name=self.name,
             state=self._state,
@@ -352,9 +399,17 @@ class RtmpPublisher:
             queued_ms=queued,
             bitrate_kbps=self._bitrate_kbps(),
             dropped=self._drops.snapshot(),
+            reconnects=self._reconnects,
+            lost_for_s=(now - lost_at) if lost_at is not None else 0.0,
+            reconnect_attempts=self._attempts if lost_at is not None else 0,
+            next_retry_s=max(0.0, retry_at - now) if retry_at is not None else None,
         )
 
     # ----------------------------------------------------------------- queue policy
+
+    def _cause_locked(self, cause: str) -> str:
+        """Drops while the link is down are counted as ``reconnecting``, not as congestion."""
+        return "reconnecting" if self._state == OutputState.RECONNECTING else cause
 
     def _queued_ms_locked(self) -> int:
         first = next((t for t in self._queue if not t.header), None)
@@ -374,7 +429,7 @@ class RtmpPublisher:
                 kept.append(t)
         if dropped:
             self._queue = kept
-            self._drops.add("congestion", dropped)
+            self._drops.add(self._cause_locked("congestion"), dropped)
         self._skip_video = True
 
     def _drop_oldest_locked(self) -> None:
@@ -389,8 +444,9 @@ class RtmpPublisher:
             dropped += 1
             if victim.is_video:
                 self._out_skip_video = True
+                self._resume_cause = self._cause_locked("queue_full")
         if dropped:
-            self._drops.add("queue_full", dropped)
+            self._drops.add(self._cause_locked("queue_full"), dropped)
 
     def _take_batch(self) -> list[FlvTag]:
         with self._lock:
@@ -399,7 +455,7 @@ class RtmpPublisher:
                 tag = self._queue.popleft()
                 if tag.is_video and not tag.header and self._out_skip_video:
                     if not tag.keyframe:
-                        self._drops.add("queue_full")
+                        self._drops.add(self._resume_cause)
                         continue
                     self._out_skip_video = False
                 batch.append(tag)
@@ -463,21 +519,33 @@ class RtmpPublisher:
             self._set_state(OutputState.CONNECTING)
             sess = self._connect()
             self._set_state(OutputState.LIVE)
-            self._stream(sess)
+            while True:
+                try:
+                    self._stream(sess)
+                    break
+                except (_Fail, _Eof) as exc:
+                    if not self.reconnect or self._stopping.is_set():
+                        raise
+                    lost = sess
+                    sess = None
+                    self._close(lost, graceful=False)
+                    sess = self._reconnect(self._loss_reason(exc))
+                    self._reconnects += 1
+                    self._lost_at = self._next_retry_at = None
+                    self._set_state(OutputState.LIVE)
             self._unpublish(sess)
             self._close(sess, graceful=True)
             sess = None
             self._set_state(OutputState.ENDED)
         except _Aborted:
             self._set_state(OutputState.ENDED)
-        except _Eof:
-            self._set_state(
-                OutputState.FAILED,
-                f"{self._target.host_port} closed the connection: check the stream key and "
-                "that the server accepts this stream",
-            )
+        except _Eof as exc:
+            self._set_state(OutputState.FAILED, self._loss_reason(exc))
         except _Fail as exc:
-            if self._stopping.is_set() and self._state == OutputState.CONNECTING:
+            if self._stopping.is_set() and self._state in (
+                OutputState.CONNECTING,
+                OutputState.RECONNECTING,
+            ):
                 self._set_state(OutputState.ENDED)
             else:
                 self._set_state(OutputState.FAILED, str(exc))
@@ -492,6 +560,65 @@ class RtmpPublisher:
                 self._close(sess, graceful=False)
             if self._stopping.is_set():
                 self._close_wake()
+
+    def _loss_reason(self, exc: Exception) -> str:
+        if isinstance(exc, _Eof):
+            return (
+                f"{self._target.host_port} closed the connection: check the stream key and "
+                "that the server accepts this stream"
+            )
+        return str(exc)
+
+    def _reconnect(self, reason: str) -> _Session:
+        """Retry on the schedule until a new session is publishing; raise _Fail to give up.
+
+        While this runs, send() keeps queueing (and dropping by policy); once connected,
+        _stream() re-sends the header tags and the send side resumes at the next keyframe.
+        """
+        hp = self._target.host_port
+        lost_at = time.monotonic()
+        self._lost_at = lost_at
+        self._attempts = 0
+        with self._lock:
+            self._out_skip_video = True  # resume with a keyframe: the decoder starts afresh
+            self._resume_cause = "reconnecting"
+        self._set_state(OutputState.RECONNECTING, reason)
+        last = reason
+        refusals = 0
+        while True:
+            delays = self.reconnect_delays
+            delay = delays[min(self._attempts, len(delays) - 1)]
+            budget = self.reconnect_budget_s
+            if budget is not None and time.monotonic() + delay - lost_at > budget:
+                raise _Fail(
+                    f"gave up reconnecting to {hp} after {self._attempts} attempts in "
+                    f"{time.monotonic() - lost_at:.0f} s; last error: {last}"
+                )
+            self._next_retry_at = time.monotonic() + delay
+            if delay > 0:
+                self._kick.wait(delay)
+            self._kick.clear()
+            self._next_retry_at = None
+            if self._stopping.is_set():
+                raise _Aborted()
+            self._attempts += 1
+            log.info("%s: reconnect attempt %d", self.name, self._attempts)
+            try:
+                return self._connect()
+            except _Refused as exc:
+                refusals += 1
+                last = str(exc)
+                if refusals >= self.max_refusals:
+                    raise _Fail(
+                        f"{last} (refused {refusals} times while reconnecting; gave up)"
+                    ) from None
+            except _Fail as exc:
+                refusals = 0
+                last = str(exc)
+            except _Eof as exc:
+                refusals = 0
+                last = self._loss_reason(exc)
+            self._set_state(OutputState.RECONNECTING, last)
 
     # -- low-level I/O ---------------------------------------------------------
 
@@ -511,7 +638,8 @@ class RtmpPublisher:
         """
         while True:
             if self._abort.is_set() or (
-                self._stopping.is_set() and self._state == OutputState.CONNECTING
+                self._stopping.is_set()
+                and self._state in (OutputState.CONNECTING, OutputState.RECONNECTING)
             ):
                 raise _Aborted()
             remaining = deadline - time.monotonic()
@@ -811,7 +939,7 @@ class RtmpPublisher:
         self._send_all(sess, first + b"".join(w.encode(m) for m in msgs), stall_timeout=ct)
         reply = self._wait_reply(sess, connect_txn, "connect", time.monotonic() + ct)
         if reply.name != "_result":
-            raise _Fail(
+            raise _Refused(
                 f"server refused the connection to application '{t.app}': "
                 f"{_reason(reply.info(), 'connect rejected')}; check the server URL"
             )
@@ -829,7 +957,7 @@ class RtmpPublisher:
         )
         reply = self._wait_reply(sess, create_txn, "createStream", time.monotonic() + ct)
         if reply.name != "_result":
-            raise _Fail(
+            raise _Refused(
                 "publish refused by server: createStream failed "
                 f"({_reason(reply.info(), 'no reason given')})"
             )
@@ -868,17 +996,17 @@ class RtmpPublisher:
                         "NetStream.Publish.Denied",
                         "NetStream.Publish.Failed",
                     ):
-                        raise _Fail(
+                        raise _Refused(
                             f"publish refused by server: {_reason(info, 'error')}; check the stream "
                             "key and that no other encoder is publishing it"
                         )
                 elif cmd.name == "_error" and cmd.txn in (publish_txn, 0):
-                    raise _Fail(
+                    raise _Refused(
                         f"publish refused by server: {_reason(cmd.info(), 'error')}; check the "
                         "stream key"
                     )
         except _Eof:
-            raise _Fail(
+            raise _Refused(
                 f"publish refused by server: {hp} closed the connection after publish; "
                 "check the stream key and that publishing is allowed"
             ) from None
@@ -893,7 +1021,7 @@ class RtmpPublisher:
                 msgs = self._read_messages(sess)
             except _Eof:
                 if what == "publish":
-                    raise _Fail(
+                    raise _Refused(
                         f"publish refused by server: {hp} closed the connection after publish; "
                         "check the stream key and that publishing is allowed"
                     ) from None
@@ -1007,10 +1135,13 @@ class RtmpPublisher:
         """Send queued tags until stop() (then drain until the drain deadline)."""
         # Header tags (metadata, sequence headers) go first after every (re)connect.
         with self._lock:
+            # Stamped no earlier than the media that follows, so timestamps never go back.
+            first = next((t.timestamp_ms for t in self._queue if not t.header), None)
+            ts = first if first is not None else self._last_sent_ms
             headers = [
-                self._headers[k]
+                replace(h, timestamp_ms=max(h.timestamp_ms, ts)) if h.timestamp_ms < ts else h
                 for k in (TagType.SCRIPT, TagType.VIDEO, TagType.AUDIO)
-                if k in self._headers
+                if (h := self._headers.get(k)) is not None
             ]
             if headers:
                 self._queue = deque(t for t in self._queue if not t.header)
@@ -1043,6 +1174,7 @@ class RtmpPublisher:
         data = b"".join(sess.writer.encode(self._tag_message(sess, t)) for t in tags)
         self._send_all(sess, data, stall_timeout=self.write_timeout)
         self._tags_sent += len(tags)
+        self._last_sent_ms = tags[-1].timestamp_ms
 
     def _unpublish(self, sess: _Session) -> None:
         name = self._target.stream_name
