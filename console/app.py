@@ -117,9 +117,17 @@ def show_layers(controller, folder, canvas: CanvasSettings) -> list:  # noqa: AN
     )
 
 
-def overlays_for(controller, folder, canvas: CanvasSettings) -> list:  # noqa: ANN001
-    """Every overlay of the window: the show's layers and, on top, the rehearsal badge."""
-    return [*show_layers(controller, folder, canvas), rehearsal_layer(canvas.orientation)]
+def overlays_for(controller, folder, canvas: CanvasSettings, feed=None) -> list:  # noqa: ANN001
+    """Every overlay of the window: the show's layers, the chat overlay (fed by ``feed``, a
+    ``ChatFeed``) and the pinned-comment banner, and on top the rehearsal badge."""
+    from console.overlays.chat import ChatFeed
+    from console.ui.audience_bridge import audience_layers
+
+    return [
+        *show_layers(controller, folder, canvas),
+        *audience_layers(feed if feed is not None else ChatFeed(50), canvas.orientation),
+        rehearsal_layer(canvas.orientation),
+    ]
 
 
 def default_rects(controller, folder, orientation: str) -> dict[str, NormRect]:  # noqa: ANN001
@@ -252,18 +260,21 @@ def build_window(
     A folder that is not a usable show raises ``UserError`` (one line naming the file and the
     problem) before any window exists.
     """
+    from console.overlays.chat import ChatFeed
     from console.settings import load_settings
+    from console.ui.audience_bridge import AudienceBridge
     from console.ui.main_window import MainWindow
     from console.ui.show_bridge import ShowBridge
 
     settings = load_settings(settings_folder)
     app._languages.set_language(settings.language)
     folder, controller = open_show(show_path, clock)
+    feed = ChatFeed(50)  # what the chat overlay draws: filled by the show's audience hub
     try:
         store = ShowLayoutStore(folder)
         window = MainWindow(
             settings,
-            overlays_for(controller, folder, settings.canvas),
+            overlays_for(controller, folder, settings.canvas, feed),
             show_id=str(folder.path),
             show_title=folder.meta.title,
             languages=app._languages,
@@ -278,6 +289,17 @@ def build_window(
     window.default_layout = lambda orientation: default_rects(controller, folder, orientation)
     bridge = ShowBridge(controller, window)
     window.attach_show(bridge, controller.rundown, controller.promotions)
+    # one audience hub per open show: started here, stopped when the window closes (before
+    # the show's journal closes); blocking plugin stops run in the window's workers
+    audience = AudienceBridge(
+        controller,
+        feed,
+        blocked_words=window.audience_prefs().blocked_words,
+        rehearsal=settings.rehearsal,
+        background=lambda fn: window.tasks.run(fn),
+        parent=window,
+    )
+    window.attach_audience(audience)
     return window
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -137,6 +138,7 @@ class AssistantPanel(QWidget):
         for event in list(bridge.controller.journal.events(st.SHOW_PREFIX))[-MAX_LOG:]:
             self.log.insertItem(0, self._log_item(event))
             self._log_seq = event.seq
+        self.check_compliance()
         self.retranslate_ui()
         self.refresh()
 
@@ -362,6 +364,25 @@ class AssistantPanel(QWidget):
         self.tabs.addTab(scrolled(poll), "")
         self.tabs.addTab(self.log, "")
 
+        # -- compliance: the show's own material against the advertising-law absolute terms ---
+        self.findings: list = []
+        self.compliance_summary = QLabel()
+        self.compliance_summary.setWordWrap(True)
+        self.recheck_button = QPushButton()
+        self.recheck_button.clicked.connect(self.check_compliance)
+        crow = QHBoxLayout()
+        crow.addWidget(self.compliance_summary, 1)
+        crow.addWidget(self.recheck_button)
+        self.compliance_list = QTextBrowser()
+        self.compliance_list.setObjectName("complianceList")
+        self.compliance_list.setOpenLinks(False)
+        compliance = QWidget()
+        cpl = QVBoxLayout(compliance)
+        cpl.setContentsMargins(6, 8, 6, 6)
+        cpl.addLayout(crow)
+        cpl.addWidget(self.compliance_list, 1)
+        self.tabs.addTab(compliance, "")
+
         root = QVBoxLayout(self)
         root.setContentsMargins(8, 8, 8, 8)
         root.setSpacing(8)
@@ -386,6 +407,63 @@ class AssistantPanel(QWidget):
             self.rows[product.id] = row
             self.flash_product.addItem(f"{product.title} · {product.id}", product.id)
 
+    # ================================================================== compliance
+    def check_compliance(self) -> list:
+        """Check the show folder (a few small local files) and list what to review."""
+        from console.audience.compliance import check_show
+        from console.errors import UserError
+
+        folder = getattr(self.bridge.controller, "folder", None)
+        if folder is None:
+            return []
+        try:
+            findings = check_show(folder.path)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return self.findings
+        self.set_findings(findings)
+        return findings
+
+    def set_findings(self, findings: list) -> None:
+        self.findings = list(findings)
+        self._show_findings()
+
+    def compliance_html(self) -> str:
+        if not self.findings:
+            return "<p style='color:#8a93a3'>" + _esc(self.tr("No absolute terms found.")) + "</p>"
+        rows = []
+        exception = _esc(self.tr("Exception"))
+        for f in self.findings:
+            s, e = f.span
+            text = (
+                _esc(f.text[:s])
+                + "<span style='background:#f5a623;color:#1a1a1a'>"
+                + _esc(f.text[s:e])
+                + "</span>"
+                + _esc(f.text[e:])
+            )
+            note = _esc(f.clause) + (f"; {_esc(f.note)}" if f.note else "")
+            extra = "".join(
+                f"<br><span style='color:#8a93a3'>{exception}: {_esc(x)}</span>"
+                for x in f.exceptions
+            )
+            rows.append(
+                f"<p><span style='color:#8a93a3'>{_esc(f.location)}</span><br>{text}"
+                f"<br><span style='color:#b8c0cc'>{_esc(f.phrase)} — {note}</span>{extra}</p>"
+            )
+        return "".join(rows)
+
+    def _show_findings(self) -> None:
+        n = len(self.findings)
+        self.compliance_summary.setText(
+            self.tr(
+                "{0} phrase(s) to review. Warnings only: the same word can be fine in one context and not in another — you decide."
+            ).format(n)
+            if n
+            else self.tr("Nothing to review in the show's material.")
+        )
+        self.compliance_list.setHtml(self.compliance_html())
+
     # ================================================================== texts
     def retranslate_ui(self) -> None:
         self.glance_box.setTitle(self.tr("Now on the show"))
@@ -399,9 +477,15 @@ class AssistantPanel(QWidget):
                 self.tr("Lottery"),
                 self.tr("Poll"),
                 self.tr("Journal"),
+                self.tr("Compliance"),
             )
         ):
             self.tabs.setTabText(i, text)
+        self.recheck_button.setText(self.tr("Re-check"))
+        self.recheck_button.setToolTip(
+            self.tr("Check titles, selling points, promotions and talking points again")
+        )
+        self._show_findings()
         self.active_label.setText(self.tr("Running now"))
         self.stop_button.setText(self.tr("Stop selected"))
         self.templates_label.setText(self.tr("Prepared promotions"))

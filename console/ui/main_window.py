@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -68,9 +70,13 @@ from console.ui.session import MediaSession
 from console.ui.tasks import BackgroundTasks
 
 if TYPE_CHECKING:
+    from console.audience.compliance import Finding
+    from console.audience.plugins import PluginStatus
     from console.show.promotions import Promotions
     from console.show.rundown import Rundown
     from console.ui.assistant import AssistantPanel
+    from console.ui.audience_bridge import AudienceBridge
+    from console.ui.chat_panel import ChatPanel
     from console.ui.rundown import RundownPanel
     from console.ui.show_bridge import ShowBridge
 
@@ -86,6 +92,38 @@ def recording_path(stem: str) -> Path:
     folder = Path(user_videos_dir()) / "live-console"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.flv"
+
+
+@dataclass
+class AudiencePrefs:
+    """The audience settings, kept in window.ini (``[audience]``) next to settings.json."""
+
+    simulated: bool = True  # attach the simulated audience in rehearsal
+    ingest: bool = False  # run the local ingest (HTTP/WebSocket on 127.0.0.1)
+    ingest_port: int = 8765
+    blocked_words: list[str] = field(default_factory=list)
+    quick_replies: list[str] = field(default_factory=list)
+
+
+def compliance_lines(findings: list[Finding], limit: int = 8) -> list[str]:
+    """``location: text with 【phrase】 — clause`` for the go-live question."""
+    lines = [f"{f.location}: {f.highlighted} — {f.clause}" for f in findings[:limit]]
+    if len(findings) > limit:
+        lines.append(f"… +{len(findings) - limit}")
+    return lines
+
+
+def highlighted_html(text: str) -> str:
+    """Plain text with 【phrase】 marks → HTML with the phrase highlighted (amber)."""
+    import html
+    import re
+
+    body = html.escape(text).replace("\n", "<br>")
+    return re.sub(
+        "【(.*?)】",
+        r"<span style='background:#f5a623;color:#1a1a1a;padding:0 2px'>\1</span>",
+        body,
+    )
 
 
 def layer_enabled(layer: Layer) -> bool:
@@ -136,6 +174,11 @@ class MainWindow(QMainWindow):
         self.assistant: AssistantPanel | None = None
         self.rundown_panel: RundownPanel | None = None
         self.assistant_dock: QDockWidget | None = None
+        self.audience: AudienceBridge | None = None
+        self.chat: ChatPanel | None = None
+        self.chat_dock: QDockWidget | None = None
+        self.last_refusal = ""
+        self.last_findings: list[Finding] = []
         self.settings = settings
         self.show_id = show_id
         self.show_title = show_title
@@ -421,6 +464,27 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(act)
             self.language_actions[code] = act
 
+        self.audience_menu = mb.addMenu("")
+        self.audience_menu.menuAction().setVisible(False)  # until an audience is attached
+        self.sim_action = QAction(self, checkable=True)
+        self.sim_action.toggled.connect(self.set_simulated_audience)
+        self.ingest_action = QAction(self, checkable=True)
+        self.ingest_action.toggled.connect(self.set_ingest)
+        self.ingest_port_action = QAction(self)
+        self.ingest_port_action.triggered.connect(self.ask_ingest_port)
+        self.ingest_status_action = QAction(self)
+        self.ingest_status_action.setEnabled(False)
+        self.blocked_words_action = QAction(self)
+        self.blocked_words_action.triggered.connect(self.edit_blocked_words)
+        for act in (self.sim_action, None, self.ingest_action, self.ingest_status_action):
+            if act is None:
+                self.audience_menu.addSeparator()
+            else:
+                self.audience_menu.addAction(act)
+        self.audience_menu.addAction(self.ingest_port_action)
+        self.audience_menu.addSeparator()
+        self.audience_menu.addAction(self.blocked_words_action)
+
         self.view_menu = mb.addMenu("")
         self.detach_action = QAction(self)
         self.detach_action.triggered.connect(self.detach_assistant)
@@ -503,6 +567,208 @@ class MainWindow(QMainWindow):
         )
         dock.raise_()
 
+    # ================================================================== the audience
+    def audience_prefs(self) -> AudiencePrefs:
+        qs = self._qsettings()
+        defaults = AudiencePrefs()
+
+        def flag(key: str, default: bool) -> bool:
+            value = qs.value(f"audience/{key}", default)
+            return value if isinstance(value, bool) else str(value).lower() in ("true", "1")
+
+        def words(key: str) -> list[str] | None:
+            value = qs.value(f"audience/{key}")
+            if value is None:
+                return None
+            items = [value] if isinstance(value, str) else list(value)
+            return [str(w) for w in items if str(w).strip()]
+
+        try:
+            port = int(qs.value("audience/ingest_port", defaults.ingest_port))
+        except (TypeError, ValueError):
+            port = defaults.ingest_port
+        from console.ui.audience_bridge import DEFAULT_BLOCKED_WORDS
+        from console.ui.chat_panel import DEFAULT_REPLIES
+
+        blocked = words("blocked_words")
+        replies = words("quick_replies")
+        return AudiencePrefs(
+            simulated=flag("simulated", defaults.simulated),
+            ingest=flag("ingest", defaults.ingest),
+            ingest_port=port if 0 < port < 65536 else defaults.ingest_port,
+            blocked_words=list(DEFAULT_BLOCKED_WORDS) if blocked is None else blocked,
+            quick_replies=list(DEFAULT_REPLIES) if replies is None else replies,
+        )
+
+    def _save_audience_prefs(self) -> None:
+        if self.audience is None:
+            return
+        qs = self._qsettings()
+        qs.setValue("audience/simulated", self.sim_action.isChecked())
+        qs.setValue("audience/ingest", self.ingest_action.isChecked())
+        qs.setValue("audience/ingest_port", self.ingest_port)
+        qs.setValue("audience/blocked_words", self.audience.moderator.blocked_words)
+        if self.chat is not None:
+            qs.setValue("audience/quick_replies", self.chat.reply_texts())
+        qs.sync()
+
+    def attach_audience(self, audience: AudienceBridge) -> None:
+        """Start the show's audience hub, add the chat panel (a dock beside the assistant) and
+        the Audience menu; attach the simulated audience in rehearsal (when chosen)."""
+        from console.ui.chat_panel import ChatPanel
+
+        prefs = self.audience_prefs()
+        self.audience = audience
+        self.ingest_port = prefs.ingest_port
+        pin_layer = self._overlay("pinned_comment")
+        self.chat = ChatPanel(audience, pin_layer, prefs.quick_replies)
+        dock = QDockWidget(self)
+        dock.setObjectName("chatDock")
+        dock.setWidget(self.chat)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        dock.setMinimumWidth(380)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        if self.assistant_dock is not None:
+            self.tabifyDockWidget(self.assistant_dock, dock)
+            qs_state = self._qsettings().value("window/state")
+            if isinstance(qs_state, QByteArray):
+                self.restoreState(qs_state)
+            self.assistant_dock.raise_()
+        self.chat_dock = dock
+        self.view_menu.addAction(dock.toggleViewAction())
+        self.view_menu.menuAction().setVisible(True)
+        self.audience_menu.menuAction().setVisible(True)
+        audience.plugin_changed.connect(self._audience_status)
+        audience.plugin_failed.connect(self._audience_failed)
+        if self.bridge is not None:
+            self.bridge.event_received.connect(lambda *_: self.chat.refresh_counters())
+        audience.start()
+        for act, on in ((self.sim_action, prefs.simulated), (self.ingest_action, prefs.ingest)):
+            act.blockSignals(True)
+            act.setChecked(on)
+            act.blockSignals(False)
+        if prefs.simulated and self.settings.rehearsal:
+            self._start_simulated()
+        if prefs.ingest:
+            self._start_ingest()
+        self.retranslate_ui()
+
+    def _start_simulated(self) -> None:
+        import random
+
+        # a fresh seed per start: message ids must not repeat within the hub's de-duplication
+        seed = random.SystemRandom().randrange(1, 2**31)
+        self.audience.start_plugin("simulated_audience", {"seed": seed, "viewers": 300})
+
+    def _start_ingest(self) -> None:
+        self.audience.start_plugin("local_ingest", {"host": "127.0.0.1", "port": self.ingest_port})
+
+    def set_simulated_audience(self, on: bool) -> None:
+        """Audience ▸ Simulated audience: attach it (in rehearsal) or detach it."""
+        if self.audience is None:
+            return
+        if on and not self.settings.rehearsal:
+            self.sim_action.blockSignals(True)
+            self.sim_action.setChecked(False)
+            self.sim_action.blockSignals(False)
+            self.add_notice(
+                self.tr(
+                    "The simulated audience runs only in rehearsal: faked comments or orders on a real broadcast are forbidden."
+                )
+            )
+            return
+        if on:
+            self._start_simulated()
+        else:
+            self.audience.stop_plugin("simulated_audience")
+        self._save_audience_prefs()
+
+    def set_ingest(self, on: bool) -> None:
+        """Audience ▸ Local ingest: HTTP/WebSocket on 127.0.0.1 at the chosen port."""
+        if self.audience is None:
+            return
+        if on:
+            self._start_ingest()
+        else:
+            self.audience.stop_plugin("local_ingest")
+        self._save_audience_prefs()
+        self._refresh_audience_menu()
+
+    def ask_ingest_port(self) -> None:
+        port, ok = QInputDialog.getInt(
+            self,
+            self.tr("Local ingest port"),
+            self.tr("Port on 127.0.0.1 for HTTP POST /v1/events and WebSocket /v1/ws:"),
+            self.ingest_port,
+            1024,
+            65535,
+        )
+        if ok:
+            self.set_ingest_port(port)
+
+    def set_ingest_port(self, port: int) -> None:
+        self.ingest_port = int(port)
+        self._save_audience_prefs()
+        if self.audience is not None and self.audience.running("local_ingest"):
+            # restart on the new port once the old server has let go of its socket
+            host = self.audience.host
+            self.tasks.run(lambda: host.stop("local_ingest"), lambda _: self._start_ingest())
+        self._refresh_audience_menu()
+
+    def edit_blocked_words(self) -> None:
+        if self.audience is None:
+            return
+        text, ok = QInputDialog.getMultiLineText(
+            self,
+            self.tr("Blocked words"),
+            self.tr(
+                "One word or phrase a line. Chat containing one is hidden from the stream and shown flagged here."
+            ),
+            "\n".join(self.audience.moderator.blocked_words),
+        )
+        if ok:
+            self.set_blocked_words([w.strip() for w in text.splitlines() if w.strip()])
+
+    def set_blocked_words(self, words: list[str]) -> None:
+        if self.audience is not None:
+            self.audience.moderator.set_blocked_words(words)
+            self._save_audience_prefs()
+
+    def _audience_status(self, status: PluginStatus) -> None:
+        action = {"simulated_audience": self.sim_action, "local_ingest": self.ingest_action}.get(
+            status.name
+        )
+        if action is not None and status.state == "failed" and action.isChecked():
+            action.blockSignals(True)  # it stopped by itself: the menu says so, prefs keep it
+            action.setChecked(False)
+            action.blockSignals(False)
+        self._refresh_audience_menu()
+
+    def _audience_failed(self, name: str, reason: str) -> None:
+        self.add_notice(self.tr("Audience source {0} stopped: {1}").format(name, reason))
+
+    def _refresh_audience_menu(self) -> None:
+        if self.audience is None:
+            return
+        status = self.audience.statuses.get("local_ingest")
+        state = status.state if status is not None else "missing"
+        if state == "running":
+            text = self.tr("Ingest: listening on http://127.0.0.1:{0}").format(self.ingest_port)
+        elif state == "failed":
+            text = self.tr("Ingest: failed — {0}").format(status.reason)
+        else:
+            text = self.tr("Ingest: off (port {0})").format(self.ingest_port)
+        self.ingest_status_action.setText(text)
+        self.ingest_action.setText(
+            self.tr("Local &ingest (HTTP/WebSocket on 127.0.0.1:{0})").format(self.ingest_port)
+        )
+        if self.chat is not None:
+            self.chat.refresh_sources()
+
     def _orient_centre(self) -> None:
         """Portrait: teleprompter beside the (narrow) program; landscape: below it."""
         portrait = self.settings.canvas.portrait
@@ -555,6 +821,14 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         self.language_actions[""].setText(self.tr("System language"))
         self.view_menu.setTitle(self.tr("&View"))
+        self.audience_menu.setTitle(self.tr("&Audience"))
+        self.sim_action.setText(self.tr("&Simulated audience (rehearsal only)"))
+        self.ingest_port_action.setText(self.tr("Ingest &port…"))
+        self.blocked_words_action.setText(self.tr("&Blocked words…"))
+        if self.chat_dock is not None:
+            self.chat_dock.setWindowTitle(self.tr("Chat"))
+            self.chat_dock.toggleViewAction().setText(self.tr("&Chat panel"))
+            self._refresh_audience_menu()
         self.detach_action.setText(self.tr("Open the assistant in its own &window"))
         if self.assistant_dock is not None:
             self.assistant_dock.setWindowTitle(self.tr("Assistant"))
@@ -597,6 +871,20 @@ class MainWindow(QMainWindow):
             self.add_notice(self.tr("Stop before switching between rehearsal and live."))
             return
         self.settings.rehearsal = on
+        if self.audience is not None:
+            self.audience.set_rehearsal(on)
+            if (
+                on
+                and self.sim_action.isChecked()
+                and not self.audience.running("simulated_audience")
+            ):
+                self._start_simulated()
+            elif not on and self.audience.running("simulated_audience"):
+                self.add_notice(
+                    self.tr(
+                        "The simulated audience is still attached: going live to a platform is refused until you switch it off (Audience menu)."
+                    )
+                )
         self.preview.badge_text = self.tr("REHEARSAL") if on else ""
         self._sync_rehearsal_layer()
         self.preview.update()
@@ -1181,6 +1469,9 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
+        if "【" in text:  # compliance findings: the phrase highlighted
+            box.setTextFormat(Qt.TextFormat.RichText)
+            box.setText(highlighted_html(text))
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Yes
 
@@ -1212,9 +1503,19 @@ class MainWindow(QMainWindow):
                     ).format(names)
                 )
                 return
+        if self.audience is not None:
+            # a real broadcast: not rehearsal, and a destination off this machine
+            real = not rehearsal and any(not is_loopback_url(d.server) for d in dests)
+            reason = self.audience.go_live_refusal(rehearsal=not real)
+            if reason:
+                self.last_refusal = reason
+                self.add_notice(self.tr("Not going live: {0}").format(reason))
+                return
+        self.last_refusal = ""
         self.going_live = True
         self._refresh_mode()
         session_keys = dict(self.session_keys)
+        show_path = getattr(getattr(self, "show_folder", None), "path", None)
 
         def fetch() -> dict[str, str | None]:
             keys: dict[str, str | None] = {}
@@ -1226,10 +1527,24 @@ class MainWindow(QMainWindow):
                     except UserError:
                         key = None
                 keys[d.id] = key
-            return keys
+            return keys, check(show_path)
+
+        def check(path: Path | None) -> list[Finding] | None:
+            """The show's material against the advertising-law terms (warnings only)."""
+            if path is None:
+                return None
+            from console.audience.compliance import check_show
+
+            try:
+                return check_show(path)
+            except UserError as exc:
+                log.warning("compliance check failed: %s", exc)
+                return None
 
         self.tasks.run(
-            fetch, lambda keys: self._confirm_go_live(dests, keys, record), self._go_live_failed
+            fetch,
+            lambda result: self._confirm_go_live(dests, result[0], record, result[1]),
+            self._go_live_failed,
         )
 
     def _go_live_failed(self, exc: BaseException) -> None:
@@ -1254,7 +1569,11 @@ class MainWindow(QMainWindow):
         return warnings
 
     def _confirm_go_live(
-        self, dests: list[DestinationSettings], keys: dict[str, str | None], record: bool
+        self,
+        dests: list[DestinationSettings],
+        keys: dict[str, str | None],
+        record: bool,
+        findings: list[Finding] | None = None,
     ) -> None:
         missing = [d.name for d in dests if not keys.get(d.id)]
         if missing:
@@ -1278,6 +1597,19 @@ class MainWindow(QMainWindow):
         )
         if warnings:
             text += "\n\n⚠ " + "\n⚠ ".join(warnings)
+        if findings is not None:
+            self.last_findings = findings
+            if self.assistant is not None:
+                self.assistant.set_findings(findings)
+        if findings:
+            text += (
+                "\n\n"
+                + self.tr(
+                    "⚠ Compliance: {0} phrase(s) in the show's material to review (advertising law; a warning — you decide in context):"
+                ).format(len(findings))
+                + "\n"
+                + "\n".join("• " + line for line in compliance_lines(findings))
+            )
         title = self.tr("Start rehearsal") if rehearsal else self.tr("Go live")
         self.last_confirmation = text
         if not self.confirm(title, text):
@@ -1491,9 +1823,13 @@ class MainWindow(QMainWindow):
         if self._save_timer.isActive():  # something changed while the pipeline stopped
             self._save_timer.stop()
             self.save_now()
+        if self.audience is not None:  # plugins and the hub thread stop before the journal
+            self._save_audience_prefs()
+            self.audience.stop()
         if self.bridge is not None:  # the render thread has stopped reading the show state
             self.bridge.close()
-        if self.assistant_dock is not None and self.assistant_dock.isFloating():
-            self.assistant_dock.close()
+        for dock in (self.assistant_dock, self.chat_dock):
+            if dock is not None and dock.isFloating():
+                dock.close()
         self.closed = True
         self.close()

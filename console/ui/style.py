@@ -114,6 +114,12 @@ QLabel#teleprompter {{
     background: #0f1114; color: #f2f4f8; border: 1px solid {BORDER}; border-radius: 6px; padding: 14px 16px;
 }}
 QListWidget#rundownList::item {{ padding: 4px 2px; }}
+QWidget#chatPanel {{ background: {BG}; }}
+QListView#chatList {{ background: {PANEL}; border: 1px solid {BORDER}; border-radius: 4px; }}
+QListView#chatList::item {{ padding: 3px 4px; }}
+QListView#chatList::item:selected {{ background: #23405f; color: {TEXT}; }}
+QLabel#chatTotals {{ color: {TEXT}; }}
+QPushButton#chatJump {{ background: #23405f; border-color: {ACCENT}; }}
 """
 
 

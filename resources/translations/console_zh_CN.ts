@@ -3,613 +3,648 @@
 <context>
     <name>AssistantPanel</name>
     <message>
-        <location filename="../../console/ui/assistant.py" line="391" />
+        <location filename="../../console/ui/assistant.py" line="433" />
+        <source>No absolute terms found.</source>
+        <translation>未发现绝对化用语。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="435" />
+        <source>Exception</source>
+        <translation>例外</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="460" />
+        <source>{0} phrase(s) to review. Warnings only: the same word can be fine in one context and not in another — you decide.</source>
+        <translation>{0} 处用语需要复核。仅为提醒：同一个词在不同语境下可能合规也可能不合规，由你决定。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="463" />
+        <source>Nothing to review in the show's material.</source>
+        <translation>直播物料中没有需要复核的用语。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="469" />
         <source>Now on the show</source>
         <translation>直播间现况</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="392" />
+        <location filename="../../console/ui/assistant.py" line="470" />
         <source>Search by title or SKU</source>
         <translation>按商品名或货号搜索</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="393" />
-        <location filename="../../console/ui/assistant.py" line="803" />
+        <location filename="../../console/ui/assistant.py" line="471" />
+        <location filename="../../console/ui/assistant.py" line="887" />
         <source>Unpin</source>
         <translation>取消讲解</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="394" />
+        <location filename="../../console/ui/assistant.py" line="472" />
         <source>PgDown / PgUp pin the next / previous product</source>
         <translation>PgDown / PgUp 讲解下一个 / 上一个商品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="397" />
+        <location filename="../../console/ui/assistant.py" line="475" />
         <source>Products</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="398" />
-        <location filename="../../console/ui/assistant.py" line="907" />
+        <location filename="../../console/ui/assistant.py" line="476" />
+        <location filename="../../console/ui/assistant.py" line="991" />
         <source>Promotions</source>
         <translation>营销活动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="399" />
-        <location filename="../../console/ui/assistant.py" line="499" />
-        <location filename="../../console/ui/assistant.py" line="913" />
-        <location filename="../../console/ui/assistant.py" line="957" />
+        <location filename="../../console/ui/assistant.py" line="477" />
+        <location filename="../../console/ui/assistant.py" line="583" />
+        <location filename="../../console/ui/assistant.py" line="997" />
+        <location filename="../../console/ui/assistant.py" line="1041" />
         <source>Lottery</source>
         <translation>福袋抽奖</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="400" />
-        <location filename="../../console/ui/assistant.py" line="500" />
-        <location filename="../../console/ui/assistant.py" line="921" />
+        <location filename="../../console/ui/assistant.py" line="478" />
+        <location filename="../../console/ui/assistant.py" line="584" />
+        <location filename="../../console/ui/assistant.py" line="1005" />
         <source>Poll</source>
         <translation>投票</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="401" />
+        <location filename="../../console/ui/assistant.py" line="479" />
         <source>Journal</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="405" />
+        <location filename="../../console/ui/assistant.py" line="480" />
+        <source>Compliance</source>
+        <translation>合规</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="484" />
+        <source>Re-check</source>
+        <translation>重新检查</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="486" />
+        <source>Check titles, selling points, promotions and talking points again</source>
+        <translation>重新检查标题、卖点、活动和口播要点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/assistant.py" line="489" />
         <source>Running now</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="406" />
+        <location filename="../../console/ui/assistant.py" line="490" />
         <source>Stop selected</source>
         <translation>停止所选</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="407" />
+        <location filename="../../console/ui/assistant.py" line="491" />
         <source>Prepared promotions</source>
         <translation>预设活动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="408" />
+        <location filename="../../console/ui/assistant.py" line="492" />
         <source>Launch</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="409" />
+        <location filename="../../console/ui/assistant.py" line="493" />
         <source>New coupon</source>
         <translation>新建优惠券</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="412" />
+        <location filename="../../console/ui/assistant.py" line="496" />
         <source>Spend X save Y (满减)</source>
         <translation>满减</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="413" />
-        <location filename="../../console/ui/assistant.py" line="425" />
+        <location filename="../../console/ui/assistant.py" line="497" />
+        <location filename="../../console/ui/assistant.py" line="509" />
         <source>Percent off</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="414" />
+        <location filename="../../console/ui/assistant.py" line="498" />
         <source>Amount off (立减)</source>
         <translation>立减</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="421" />
+        <location filename="../../console/ui/assistant.py" line="505" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="422" />
+        <location filename="../../console/ui/assistant.py" line="506" />
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="423" />
+        <location filename="../../console/ui/assistant.py" line="507" />
         <source>Spend at least</source>
         <translation>满</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="424" />
+        <location filename="../../console/ui/assistant.py" line="508" />
         <source>Discount</source>
         <translation>减</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="426" />
-        <location filename="../../console/ui/assistant.py" line="435" />
+        <location filename="../../console/ui/assistant.py" line="510" />
+        <location filename="../../console/ui/assistant.py" line="519" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="427" />
+        <location filename="../../console/ui/assistant.py" line="511" />
         <source>Valid for (min, 0 = until stopped)</source>
         <translation>有效期（分钟，0 = 直到停止）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="430" />
+        <location filename="../../console/ui/assistant.py" line="514" />
         <source>Shown on the banner (optional)</source>
         <translation>显示在横幅上（可选）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="431" />
+        <location filename="../../console/ui/assistant.py" line="515" />
         <source>Launch coupon</source>
         <translation>发券</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="432" />
+        <location filename="../../console/ui/assistant.py" line="516" />
         <source>New flash sale</source>
         <translation>新建秒杀</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="435" />
+        <location filename="../../console/ui/assistant.py" line="519" />
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="435" />
+        <location filename="../../console/ui/assistant.py" line="519" />
         <source>Sale price</source>
         <translation>秒杀价</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="435" />
+        <location filename="../../console/ui/assistant.py" line="519" />
         <source>Duration</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="437" />
+        <location filename="../../console/ui/assistant.py" line="521" />
         <source>Start flash sale</source>
         <translation>开始秒杀</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="438" />
+        <location filename="../../console/ui/assistant.py" line="522" />
         <source>Open a lottery</source>
         <translation>发起福袋</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="442" />
-        <location filename="../../console/ui/assistant.py" line="961" />
+        <location filename="../../console/ui/assistant.py" line="526" />
+        <location filename="../../console/ui/assistant.py" line="1045" />
         <source>Prize</source>
         <translation>奖品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="443" />
+        <location filename="../../console/ui/assistant.py" line="527" />
         <source>Prize value</source>
         <translation>奖品价值</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="444" />
+        <location filename="../../console/ui/assistant.py" line="528" />
         <source>Entry rule</source>
         <translation>参与方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="445" />
+        <location filename="../../console/ui/assistant.py" line="529" />
         <source>Keyword</source>
         <translation>口令</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="446" />
-        <location filename="../../console/ui/assistant.py" line="965" />
+        <location filename="../../console/ui/assistant.py" line="530" />
+        <location filename="../../console/ui/assistant.py" line="1049" />
         <source>Winners</source>
         <translation>中奖人数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="447" />
+        <location filename="../../console/ui/assistant.py" line="531" />
         <source>Entry open for</source>
         <translation>参与时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="448" />
+        <location filename="../../console/ui/assistant.py" line="532" />
         <source>Draw after close</source>
         <translation>截止后开奖等待</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="449" />
-        <location filename="../../console/ui/assistant.py" line="983" />
+        <location filename="../../console/ui/assistant.py" line="533" />
+        <location filename="../../console/ui/assistant.py" line="1067" />
         <source>How to claim</source>
         <translation>领奖方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="454" />
+        <location filename="../../console/ui/assistant.py" line="538" />
         <source>Comment the keyword</source>
         <translation>评论口令</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="455" />
+        <location filename="../../console/ui/assistant.py" line="539" />
         <source>Like</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="456" />
+        <location filename="../../console/ui/assistant.py" line="540" />
         <source>Follow</source>
         <translation>关注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="457" />
+        <location filename="../../console/ui/assistant.py" line="541" />
         <source>Anyone present</source>
         <translation>在直播间即可</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="461" />
+        <location filename="../../console/ui/assistant.py" line="545" />
         <source>Announce and open</source>
         <translation>公布并开始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="462" />
+        <location filename="../../console/ui/assistant.py" line="546" />
         <source>Close entry</source>
         <translation>截止参与</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="463" />
+        <location filename="../../console/ui/assistant.py" line="547" />
         <source>Draw winners</source>
         <translation>开奖</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="464" />
+        <location filename="../../console/ui/assistant.py" line="548" />
         <source>New poll or quiz</source>
         <translation>新建投票或答题</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="468" />
+        <location filename="../../console/ui/assistant.py" line="552" />
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="469" />
+        <location filename="../../console/ui/assistant.py" line="553" />
         <source>Options</source>
         <translation>选项</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="470" />
+        <location filename="../../console/ui/assistant.py" line="554" />
         <source>Right answer</source>
         <translation>正确答案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="471" />
+        <location filename="../../console/ui/assistant.py" line="555" />
         <source>Duration (0 = until stopped)</source>
         <translation>时长（0 = 直到停止）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="474" />
+        <location filename="../../console/ui/assistant.py" line="558" />
         <source>Separate options with /</source>
         <translation>选项之间用 / 分隔</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="475" />
+        <location filename="../../console/ui/assistant.py" line="559" />
         <source>none (a poll)</source>
         <translation>无（投票）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="476" />
+        <location filename="../../console/ui/assistant.py" line="560" />
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="477" />
+        <location filename="../../console/ui/assistant.py" line="561" />
         <source>Stop poll</source>
         <translation>结束投票</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="497" />
+        <location filename="../../console/ui/assistant.py" line="581" />
         <source>Coupon</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="498" />
+        <location filename="../../console/ui/assistant.py" line="582" />
         <source>Flash sale</source>
         <translation>秒杀</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="511" />
-        <location filename="../../console/ui/assistant.py" line="1021" />
+        <location filename="../../console/ui/assistant.py" line="595" />
+        <location filename="../../console/ui/assistant.py" line="1105" />
         <source>{0} left</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="537" />
+        <location filename="../../console/ui/assistant.py" line="621" />
         <source>Not done: {0}</source>
         <translation>未执行：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="581" />
+        <location filename="../../console/ui/assistant.py" line="665" />
         <source>choose a prepared promotion first</source>
         <translation>请先选择一个预设活动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="604" />
+        <location filename="../../console/ui/assistant.py" line="688" />
         <source>the catalog is empty</source>
         <translation>商品库为空</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="632" />
-        <location filename="../../console/ui/assistant.py" line="639" />
+        <location filename="../../console/ui/assistant.py" line="716" />
+        <location filename="../../console/ui/assistant.py" line="723" />
         <source>no lottery yet</source>
         <translation>还没有福袋</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="659" />
+        <location filename="../../console/ui/assistant.py" line="743" />
         <source>no poll is running</source>
         <translation>没有进行中的投票</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="666" />
+        <location filename="../../console/ui/assistant.py" line="750" />
         <source>choose a running coupon or flash sale first</source>
         <translation>请先选择进行中的优惠券或秒杀</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="701" />
+        <location filename="../../console/ui/assistant.py" line="785" />
         <source>(clock)</source>
         <translation>（定时）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="702" />
+        <location filename="../../console/ui/assistant.py" line="786" />
         <source>(rundown)</source>
         <translation>（脚本）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="706" />
+        <location filename="../../console/ui/assistant.py" line="790" />
         <source>Pinned {0}</source>
         <translation>开始讲解 {0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="708" />
+        <location filename="../../console/ui/assistant.py" line="792" />
         <source>Unpinned {0}</source>
         <translation>结束讲解 {0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="713" />
+        <location filename="../../console/ui/assistant.py" line="797" />
         <source>Coupon {0} launched: {1}, {2} available</source>
         <translation>优惠券 {0} 已发放：{1}，共 {2} 张</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="718" />
+        <location filename="../../console/ui/assistant.py" line="802" />
         <source>Coupon {0} expired</source>
         <translation>优惠券 {0} 已过期</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="720" />
+        <location filename="../../console/ui/assistant.py" line="804" />
         <source>Coupon {0} stopped</source>
         <translation>优惠券 {0} 已停止</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="723" />
+        <location filename="../../console/ui/assistant.py" line="807" />
         <source>Flash sale {0}: {1} at {2} (list {3}), {4} units</source>
         <translation>秒杀 {0}：{1} {2}（原价 {3}），共 {4} 件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="733" />
+        <location filename="../../console/ui/assistant.py" line="817" />
         <source>Flash sale {0} ended (time up)</source>
         <translation>秒杀 {0} 已结束（时间到）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="734" />
+        <location filename="../../console/ui/assistant.py" line="818" />
         <source>Flash sale {0} sold out</source>
         <translation>秒杀 {0} 已抢光</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="735" />
+        <location filename="../../console/ui/assistant.py" line="819" />
         <source>Flash sale {0} stopped</source>
         <translation>秒杀 {0} 已停止</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="737" />
+        <location filename="../../console/ui/assistant.py" line="821" />
         <source>Lottery {0} announced: {1} × {2}, seed SHA-256 {3}…</source>
         <translation>福袋 {0} 已公布：{1} × {2}，种子 SHA-256 {3}…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="741" />
+        <location filename="../../console/ui/assistant.py" line="825" />
         <source>Lottery {0}: entry open</source>
         <translation>福袋 {0}：开始参与</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="743" />
+        <location filename="../../console/ui/assistant.py" line="827" />
         <source>Lottery {0}: {1} entered</source>
         <translation>福袋 {0}：{1} 已参与</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="745" />
+        <location filename="../../console/ui/assistant.py" line="829" />
         <source>Lottery {0}: entry closed with {1} entrants</source>
         <translation>福袋 {0}：参与截止，共 {1} 人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="749" />
+        <location filename="../../console/ui/assistant.py" line="833" />
         <source>Lottery {0} drawn: {1}</source>
         <translation>福袋 {0} 已开奖：{1}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="752" />
-        <location filename="../../console/ui/assistant.py" line="996" />
+        <location filename="../../console/ui/assistant.py" line="836" />
+        <location filename="../../console/ui/assistant.py" line="1080" />
         <source>no entrants</source>
         <translation>无人参与</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="755" />
+        <location filename="../../console/ui/assistant.py" line="839" />
         <source>Poll {0}: {1}</source>
         <translation>投票 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="757" />
+        <location filename="../../console/ui/assistant.py" line="841" />
         <source>Poll {0}: a vote</source>
         <translation>投票 {0}：新增一票</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="759" />
+        <location filename="../../console/ui/assistant.py" line="843" />
         <source>Poll {0} ended</source>
         <translation>投票 {0} 已结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="761" />
+        <location filename="../../console/ui/assistant.py" line="845" />
         <source>Segment {0}: {1}</source>
         <translation>第 {0} 段：{1}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="763" />
+        <location filename="../../console/ui/assistant.py" line="847" />
         <source>Segment {0} is over its planned {1}</source>
         <translation>第 {0} 段已超过计划时长 {1}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="767" />
+        <location filename="../../console/ui/assistant.py" line="851" />
         <source>Sold {0} × {1}</source>
         <translation>售出 {0} × {1}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="769" />
+        <location filename="../../console/ui/assistant.py" line="853" />
         <source>Stock of {0} {1:+d}</source>
         <translation>{0} 库存 {1:+d}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="771" />
+        <location filename="../../console/ui/assistant.py" line="855" />
         <source>Cue refused in {0}: {1}</source>
         <translation>{0} 的提示指令被拒绝：{1}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="773" />
+        <location filename="../../console/ui/assistant.py" line="857" />
         <source>Catalog loaded: {0} products</source>
         <translation>商品库已载入：{0} 个商品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="799" />
+        <location filename="../../console/ui/assistant.py" line="883" />
         <source>{0} flash sale</source>
         <translation>秒杀价 {0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="801" />
+        <location filename="../../console/ui/assistant.py" line="885" />
         <source>{0} · {1} · stock {2}</source>
         <translation>{0} · {1} · 库存 {2}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="803" />
+        <location filename="../../console/ui/assistant.py" line="887" />
         <source>Pin</source>
         <translation>讲解</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="834" />
+        <location filename="../../console/ui/assistant.py" line="918" />
         <source>Coupon {0} · {1} · {2} left · {3}</source>
         <translation>优惠券 {0} · {1} · 剩余 {2} · {3}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="842" />
+        <location filename="../../console/ui/assistant.py" line="926" />
         <source>Flash sale {0} · {1} {2} · {3}/{4} left · {5}</source>
         <translation>秒杀 {0} · {1} {2} · 剩余 {3}/{4} · {5}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="854" />
+        <location filename="../../console/ui/assistant.py" line="938" />
         <source>No coupon or flash sale running</source>
         <translation>没有进行中的优惠券或秒杀</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="878" />
+        <location filename="../../console/ui/assistant.py" line="962" />
         <source>nothing</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="879" />
+        <location filename="../../console/ui/assistant.py" line="963" />
         <source>none running</source>
         <translation>无进行中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="882" />
+        <location filename="../../console/ui/assistant.py" line="966" />
         <source>stock {0}</source>
         <translation>库存 {0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="883" />
-        <location filename="../../console/ui/assistant.py" line="885" />
+        <location filename="../../console/ui/assistant.py" line="967" />
+        <location filename="../../console/ui/assistant.py" line="969" />
         <source>Pinned</source>
         <translation>讲解中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="889" />
+        <location filename="../../console/ui/assistant.py" line="973" />
         <source>Flash sale {0} {1} · {2} left · &lt;b&gt;{3}&lt;/b&gt;</source>
         <translation>秒杀 {0} {1} · 剩余 {2} · &lt;b&gt;{3}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="901" />
+        <location filename="../../console/ui/assistant.py" line="985" />
         <source>Coupon {0} · {1} left · &lt;b&gt;{2}&lt;/b&gt;</source>
         <translation>优惠券 {0} · 剩余 {1} · &lt;b&gt;{2}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="933" />
+        <location filename="../../console/ui/assistant.py" line="1017" />
         <source>announced</source>
         <translation>已公布</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="934" />
+        <location filename="../../console/ui/assistant.py" line="1018" />
         <source>entry open</source>
         <translation>参与中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="935" />
+        <location filename="../../console/ui/assistant.py" line="1019" />
         <source>entry closed</source>
         <translation>已截止</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="936" />
+        <location filename="../../console/ui/assistant.py" line="1020" />
         <source>drawn</source>
         <translation>已开奖</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="941" />
+        <location filename="../../console/ui/assistant.py" line="1025" />
         <source>{0} entrants</source>
         <translation>{0} 人参与</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="946" />
+        <location filename="../../console/ui/assistant.py" line="1030" />
         <source>draw in {0}</source>
         <translation>{0} 后开奖</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="952" />
+        <location filename="../../console/ui/assistant.py" line="1036" />
         <source>No lottery yet. Announce one below or from a prepared promotion.</source>
         <translation>还没有福袋。可在下方或从预设活动中发起。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="964" />
+        <location filename="../../console/ui/assistant.py" line="1048" />
         <source>How to enter</source>
         <translation>参与方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="967" />
+        <location filename="../../console/ui/assistant.py" line="1051" />
         <source>Entry</source>
         <translation>参与时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="975" />
+        <location filename="../../console/ui/assistant.py" line="1059" />
         <source>Draw at</source>
         <translation>开奖时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="976" />
+        <location filename="../../console/ui/assistant.py" line="1060" />
         <source>Entrants</source>
         <translation>参与人数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="978" />
+        <location filename="../../console/ui/assistant.py" line="1062" />
         <source>Seed SHA-256</source>
         <translation>种子 SHA-256</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="987" />
+        <location filename="../../console/ui/assistant.py" line="1071" />
         <source>Entrants SHA-256</source>
         <translation>参与名单 SHA-256</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="995" />
+        <location filename="../../console/ui/assistant.py" line="1079" />
         <source>Winners drawn</source>
         <translation>中奖者</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="1001" />
+        <location filename="../../console/ui/assistant.py" line="1085" />
         <source>Seed (revealed)</source>
         <translation>种子（已公开）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="1014" />
+        <location filename="../../console/ui/assistant.py" line="1098" />
         <source>No poll yet.</source>
         <translation>还没有投票。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/assistant.py" line="1023" />
+        <location filename="../../console/ui/assistant.py" line="1107" />
         <source>ended</source>
         <translation>已结束</translation>
     </message>
@@ -625,6 +660,228 @@
         <location filename="../../console/ui/meters.py" line="123" />
         <source>Mute</source>
         <translation>静音</translation>
+    </message>
+</context>
+<context>
+    <name>ChatModel</name>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="123" />
+        <source>viewer</source>
+        <translation>观众</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="126" />
+        <source>{0} ordered {1} ×{2} · {3}</source>
+        <translation>{0} 下单了 {1} ×{2} · {3}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="132" />
+        <source>{0} added {1} to the cart</source>
+        <translation>{0} 把 {1} 加入了购物车</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="134" />
+        <source>{0} sent {1} ×{2}</source>
+        <translation>{0} 送出 {1} ×{2}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="136" />
+        <source>{0} followed</source>
+        <translation>{0} 关注了主播</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="141" />
+        <source>entered the lottery</source>
+        <translation>已参与抽奖</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="143" />
+        <source>wants {0}</source>
+        <translation>想要 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="177" />
+        <source>Flagged, not on the stream: {0}</source>
+        <translation>已标记，不上直播画面：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPanel</name>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="368" />
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="368" />
+        <source>Questions</source>
+        <translation>提问</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="368" />
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="370" />
+        <source>Keyword or name</source>
+        <translation>关键词或昵称</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="371" />
+        <source>Pin on stream</source>
+        <translation>置顶到画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="373" />
+        <source>Show the selected comment on the stream (name masked)</source>
+        <translation>把选中的评论显示在直播画面上（昵称打码）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="375" />
+        <source>Unpin</source>
+        <translation>取消讲解</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="376" />
+        <source>Block user</source>
+        <translation>屏蔽用户</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="378" />
+        <source>Hide this viewer's messages from the stream; they stay here, flagged</source>
+        <translation>此观众的消息不再上直播画面；在这里仍可看到，并带标记</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="380" />
+        <source>Quick replies</source>
+        <translation>快捷回复</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="382" />
+        <source>Double-click to edit. Copy puts the reply on the clipboard to paste it in the platform's app.</source>
+        <translation>双击编辑。复制后粘贴到平台的直播助手里发送。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="384" />
+        <source>Copy reply</source>
+        <translation>复制回复</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="385" />
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="386" />
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="432" />
+        <source>↓ {0} new — back to the newest</source>
+        <translation>↓ {0} 条新消息——回到最新</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="498" />
+        <source>Not done: {0}</source>
+        <translation>未执行：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="510" />
+        <source>this window has no pinned-comment layer</source>
+        <translation>此窗口没有置顶评论图层</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="513" />
+        <source>only comments can be pinned</source>
+        <translation>只能置顶评论</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="516" />
+        <source>a flagged message never goes on the stream</source>
+        <translation>被标记的消息不会上直播画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="519" />
+        <source>Pinned on the stream: {0}</source>
+        <translation>已置顶到画面：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="530" />
+        <source>Comment unpinned</source>
+        <translation>已取消置顶评论</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="543" />
+        <source>Blocked {0}: hidden from the stream from now on</source>
+        <translation>已屏蔽 {0}：此后的消息不上直播画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="569" />
+        <source>Copied — paste it in the platform's app: {0}</source>
+        <translation>已复制——请粘贴到平台的直播助手：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="578" />
+        <source>New reply</source>
+        <translation>新回复</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="589" />
+        <source>Simulated audience</source>
+        <translation>模拟观众</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="589" />
+        <source>Local ingest</source>
+        <translation>本机接入</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="596" />
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="597" />
+        <location filename="../../console/ui/chat_panel.py" line="598" />
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="599" />
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="603" />
+        <source>Sources</source>
+        <translation>信号源</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="608" />
+        <source>Viewers {0} · Comments {1} · Likes {2} · Orders {3} · Gifts {4}</source>
+        <translation>在线 {0} · 评论 {1} · 点赞 {2} · 订单 {3} · 礼物 {4}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="634" />
+        <source>Lottery: {0} entered (keyword “{1}”)</source>
+        <translation>抽奖：已有 {0} 人参与（口令“{1}”）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="636" />
+        <source>Lottery: {0} entered</source>
+        <translation>抽奖：已有 {0} 人参与</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="648" />
+        <source>想要 / want</source>
+        <translation>想要</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/chat_panel.py" line="650" />
+        <source>想要 / want: none yet</source>
+        <translation>想要：暂无</translation>
     </message>
 </context>
 <context>
@@ -960,500 +1217,595 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="516" />
+        <location filename="../../console/ui/main_window.py" line="680" />
+        <source>The simulated audience runs only in rehearsal: faked comments or orders on a real broadcast are forbidden.</source>
+        <translation>模拟观众只能在彩排中使用：正式直播中禁止虚假评论或订单。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="704" />
+        <source>Local ingest port</source>
+        <translation>本机接入端口</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="705" />
+        <source>Port on 127.0.0.1 for HTTP POST /v1/events and WebSocket /v1/ws:</source>
+        <translation>127.0.0.1 上的端口（HTTP POST /v1/events 与 WebSocket /v1/ws）：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="727" />
+        <source>Blocked words</source>
+        <translation>屏蔽词</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="729" />
+        <source>One word or phrase a line. Chat containing one is hidden from the stream and shown flagged here.</source>
+        <translation>每行一个词或短语。含屏蔽词的评论不上直播画面，在这里带标记显示。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="752" />
+        <source>Audience source {0} stopped: {1}</source>
+        <translation>观众来源 {0} 已停止：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="760" />
+        <source>Ingest: listening on http://127.0.0.1:{0}</source>
+        <translation>接入：正在监听 http://127.0.0.1:{0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="762" />
+        <source>Ingest: failed — {0}</source>
+        <translation>接入：失败——{0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="764" />
+        <source>Ingest: off (port {0})</source>
+        <translation>接入：关闭（端口 {0}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="767" />
+        <source>Local &amp;ingest (HTTP/WebSocket on 127.0.0.1:{0})</source>
+        <translation>本机接入(&amp;I)（HTTP/WebSocket，127.0.0.1:{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="782" />
         <source>Sources</source>
         <translation>信号源</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="517" />
+        <location filename="../../console/ui/main_window.py" line="783" />
         <source>Audio mixer</source>
         <translation>混音</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="518" />
+        <location filename="../../console/ui/main_window.py" line="784" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="519" />
+        <location filename="../../console/ui/main_window.py" line="785" />
         <source>Destinations</source>
         <translation>推流目的地</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="520" />
+        <location filename="../../console/ui/main_window.py" line="786" />
         <source>Stream health</source>
         <translation>推流状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="521" />
+        <location filename="../../console/ui/main_window.py" line="787" />
         <source>Canvas and encoding</source>
         <translation>画布与编码</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="525" />
+        <location filename="../../console/ui/main_window.py" line="791" />
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="525" />
+        <location filename="../../console/ui/main_window.py" line="791" />
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="528" />
+        <location filename="../../console/ui/main_window.py" line="794" />
         <source>Orientation</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="529" />
+        <location filename="../../console/ui/main_window.py" line="795" />
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="530" />
+        <location filename="../../console/ui/main_window.py" line="796" />
         <source>Frame rate</source>
         <translation>帧率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="531" />
+        <location filename="../../console/ui/main_window.py" line="797" />
         <source>Video bitrate</source>
         <translation>视频码率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="532" />
+        <location filename="../../console/ui/main_window.py" line="798" />
         <source>Encoder</source>
         <translation>编码器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="536" />
+        <location filename="../../console/ui/main_window.py" line="802" />
         <source>Portrait 9:16</source>
         <translation>竖屏 9:16</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="537" />
+        <location filename="../../console/ui/main_window.py" line="803" />
         <source>Landscape 16:9</source>
         <translation>横屏 16:9</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="538" />
+        <location filename="../../console/ui/main_window.py" line="804" />
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="540" />
+        <location filename="../../console/ui/main_window.py" line="806" />
         <source>Restarts the preview with the new canvas; not while live</source>
         <translation>以新画布重启预览；直播中不可修改</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="542" />
+        <location filename="../../console/ui/main_window.py" line="808" />
         <source>Find cameras</source>
         <translation>查找摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="543" />
+        <location filename="../../console/ui/main_window.py" line="809" />
         <source>Add music…</source>
         <translation>添加音乐…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="544" />
+        <location filename="../../console/ui/main_window.py" line="810" />
         <source>Master</source>
         <translation>总输出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="545" />
+        <location filename="../../console/ui/main_window.py" line="811" />
         <source>Raise</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="546" />
+        <location filename="../../console/ui/main_window.py" line="812" />
         <source>Lower</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="547" />
+        <location filename="../../console/ui/main_window.py" line="813" />
         <source>Edit layout</source>
         <translation>编辑布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="549" />
+        <location filename="../../console/ui/main_window.py" line="815" />
         <source>Drag overlays on the preview to move them; drag a corner to resize</source>
         <translation>在预览上拖动叠加层即可移动；拖动角点可调整大小</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="551" />
+        <location filename="../../console/ui/main_window.py" line="817" />
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="552" />
+        <location filename="../../console/ui/main_window.py" line="818" />
         <source>&amp;Console</source>
         <translation>控制台(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="553" />
+        <location filename="../../console/ui/main_window.py" line="819" />
         <source>&amp;Rehearsal mode (nothing leaves this machine)</source>
         <translation>彩排模式（不向外推流）(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="554" />
+        <location filename="../../console/ui/main_window.py" line="820" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="555" />
+        <location filename="../../console/ui/main_window.py" line="821" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="556" />
+        <location filename="../../console/ui/main_window.py" line="822" />
         <source>System language</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="557" />
+        <location filename="../../console/ui/main_window.py" line="823" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="558" />
+        <location filename="../../console/ui/main_window.py" line="824" />
+        <source>&amp;Audience</source>
+        <translation>观众(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="825" />
+        <source>&amp;Simulated audience (rehearsal only)</source>
+        <translation>模拟观众(&amp;S)（仅彩排）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="826" />
+        <source>Ingest &amp;port…</source>
+        <translation>接入端口(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="827" />
+        <source>&amp;Blocked words…</source>
+        <translation>屏蔽词(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="829" />
+        <source>Chat</source>
+        <translation>评论</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="830" />
+        <source>&amp;Chat panel</source>
+        <translation>评论面板(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="832" />
         <source>Open the assistant in its own &amp;window</source>
         <translation>在独立窗口中打开助理面板(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="560" />
+        <location filename="../../console/ui/main_window.py" line="834" />
         <source>Assistant</source>
         <translation>助理</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="561" />
+        <location filename="../../console/ui/main_window.py" line="835" />
         <source>&amp;Assistant panel</source>
         <translation>助理面板(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="562" />
+        <location filename="../../console/ui/main_window.py" line="836" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="563" />
+        <location filename="../../console/ui/main_window.py" line="837" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="564" />
+        <location filename="../../console/ui/main_window.py" line="838" />
         <source>Starting the preview…</source>
         <translation>正在启动预览…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="565" />
-        <location filename="../../console/ui/main_window.py" line="600" />
-        <location filename="../../console/ui/main_window.py" line="633" />
+        <location filename="../../console/ui/main_window.py" line="839" />
+        <location filename="../../console/ui/main_window.py" line="886" />
+        <location filename="../../console/ui/main_window.py" line="919" />
         <source>REHEARSAL</source>
         <translation>彩排</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="576" />
+        <location filename="../../console/ui/main_window.py" line="850" />
         <source>No OS keyring ({0}): stream keys are kept in memory for this session only.</source>
         <translation>没有可用的系统钥匙串（{0}）：推流密钥只在本次运行期间保存在内存中。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="597" />
+        <location filename="../../console/ui/main_window.py" line="871" />
         <source>Stop before switching between rehearsal and live.</source>
         <translation>请先停止，再在彩排与正式直播之间切换。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="610" />
+        <location filename="../../console/ui/main_window.py" line="883" />
+        <source>The simulated audience is still attached: going live to a platform is refused until you switch it off (Audience menu).</source>
+        <translation>模拟观众仍在接入：关闭它之前（“观众”菜单）无法开播到平台。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="896" />
         <source>REHEARSAL · 彩排</source>
         <translation>彩排 · REHEARSAL</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="612" />
-        <location filename="../../console/ui/main_window.py" line="635" />
+        <location filename="../../console/ui/main_window.py" line="898" />
+        <location filename="../../console/ui/main_window.py" line="921" />
         <source>ON AIR</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="614" />
+        <location filename="../../console/ui/main_window.py" line="900" />
         <source>OFF AIR</source>
         <translation>未开播</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="620" />
-        <location filename="../../console/ui/main_window.py" line="1331" />
+        <location filename="../../console/ui/main_window.py" line="906" />
+        <location filename="../../console/ui/main_window.py" line="1661" />
         <source>Stop rehearsal</source>
         <translation>结束彩排</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="620" />
-        <location filename="../../console/ui/main_window.py" line="1331" />
+        <location filename="../../console/ui/main_window.py" line="906" />
+        <location filename="../../console/ui/main_window.py" line="1661" />
         <source>Stop stream</source>
         <translation>结束直播</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="622" />
-        <location filename="../../console/ui/main_window.py" line="1281" />
+        <location filename="../../console/ui/main_window.py" line="908" />
+        <location filename="../../console/ui/main_window.py" line="1611" />
         <source>Start rehearsal</source>
         <translation>开始彩排</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="622" />
-        <location filename="../../console/ui/main_window.py" line="1281" />
+        <location filename="../../console/ui/main_window.py" line="908" />
+        <location filename="../../console/ui/main_window.py" line="1611" />
         <source>Go live</source>
         <translation>开播</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="624" />
+        <location filename="../../console/ui/main_window.py" line="910" />
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="638" />
+        <location filename="../../console/ui/main_window.py" line="924" />
         <source>Live Console</source>
         <translation>直播控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="648" />
+        <location filename="../../console/ui/main_window.py" line="934" />
         <source>Rehearsal always records a local copy.</source>
         <translation>彩排始终会录制到本机。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="677" />
+        <location filename="../../console/ui/main_window.py" line="963" />
         <source>The preview could not start: {0}</source>
         <translation>预览无法启动：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="717" />
+        <location filename="../../console/ui/main_window.py" line="1003" />
         <source>Searching…</source>
         <translation>查找中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="725" />
+        <location filename="../../console/ui/main_window.py" line="1011" />
         <source>No camera found. Connect one and search again, or use a media file.</source>
         <translation>未找到摄像头。请连接后重新查找，或使用媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="735" />
+        <location filename="../../console/ui/main_window.py" line="1021" />
         <source>Test pattern</source>
         <translation>测试图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="737" />
+        <location filename="../../console/ui/main_window.py" line="1023" />
         <source>Camera {0}</source>
         <translation>摄像头 {0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="742" />
+        <location filename="../../console/ui/main_window.py" line="1028" />
         <source>Media file…</source>
         <translation>媒体文件…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="743" />
+        <location filename="../../console/ui/main_window.py" line="1029" />
         <source>Image…</source>
         <translation>图片…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="744" />
+        <location filename="../../console/ui/main_window.py" line="1030" />
         <source>Camera or stream URL…</source>
         <translation>摄像头或网络流地址…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="752" />
+        <location filename="../../console/ui/main_window.py" line="1038" />
         <source>Test tone</source>
         <translation>测试音</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="753" />
+        <location filename="../../console/ui/main_window.py" line="1039" />
         <source>Silence</source>
         <translation>静音信号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="754" />
+        <location filename="../../console/ui/main_window.py" line="1040" />
         <source>Microphone (system default)</source>
         <translation>麦克风（系统默认）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="756" />
+        <location filename="../../console/ui/main_window.py" line="1042" />
         <source>Microphone: {0}</source>
         <translation>麦克风：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="762" />
+        <location filename="../../console/ui/main_window.py" line="1048" />
         <source>Audio file…</source>
         <translation>音频文件…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="771" />
+        <location filename="../../console/ui/main_window.py" line="1057" />
         <source>Choose a media file</source>
         <translation>选择媒体文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="773" />
+        <location filename="../../console/ui/main_window.py" line="1059" />
         <source>Media (*.mp4 *.mov *.mkv *.flv *.webm);;All files (*)</source>
         <translation>媒体 (*.mp4 *.mov *.mkv *.flv *.webm);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="779" />
+        <location filename="../../console/ui/main_window.py" line="1065" />
         <source>Choose an image</source>
         <translation>选择图片</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="781" />
+        <location filename="../../console/ui/main_window.py" line="1067" />
         <source>Images (*.png *.jpg *.jpeg *.webp);;All files (*)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.webp);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="789" />
+        <location filename="../../console/ui/main_window.py" line="1075" />
         <source>Camera or stream</source>
         <translation>摄像头或网络流</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="790" />
+        <location filename="../../console/ui/main_window.py" line="1076" />
         <source>Device index, video file path or stream URL:</source>
         <translation>设备编号、视频文件路径或网络流地址：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="809" />
+        <location filename="../../console/ui/main_window.py" line="1095" />
         <source>Choose an audio or media file</source>
         <translation>选择音频或媒体文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="811" />
+        <location filename="../../console/ui/main_window.py" line="1097" />
         <source>Media (*.mp3 *.m4a *.wav *.aac *.mp4 *.mkv);;All files (*)</source>
         <translation>媒体 (*.mp3 *.m4a *.wav *.aac *.mp4 *.mkv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="830" />
+        <location filename="../../console/ui/main_window.py" line="1116" />
         <source>Choose background music</source>
         <translation>选择背景音乐</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="832" />
+        <location filename="../../console/ui/main_window.py" line="1118" />
         <source>Audio (*.mp3 *.m4a *.wav *.aac *.flac *.mp4);;All files (*)</source>
         <translation>音频 (*.mp3 *.m4a *.wav *.aac *.flac *.mp4);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="938" />
+        <location filename="../../console/ui/main_window.py" line="1224" />
         <source>Tick to show on the stream</source>
         <translation>勾选后在直播画面中显示</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="999" />
+        <location filename="../../console/ui/main_window.py" line="1285" />
         <source>No safe-zone guide</source>
         <translation>不显示安全区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1002" />
+        <location filename="../../console/ui/main_window.py" line="1288" />
         <source>Safe zones: {0}</source>
         <translation>安全区：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1042" />
+        <location filename="../../console/ui/main_window.py" line="1328" />
         <source>Automatic (hardware if it opens)</source>
         <translation>自动（优先可用的硬件编码）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1046" />
+        <location filename="../../console/ui/main_window.py" line="1332" />
         <source>libx264 (checking hardware…)</source>
         <translation>libx264（正在检测硬件…）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1058" />
+        <location filename="../../console/ui/main_window.py" line="1344" />
         <source>Stop before changing the canvas.</source>
         <translation>请先停止，再修改画布。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1109" />
+        <location filename="../../console/ui/main_window.py" line="1395" />
         <source>No OS keyring ({0}): the key is kept in memory until you quit.</source>
         <extracomment>Set by the composition root: (orientation) → default placements for a new orientation.</extracomment>
         <translation>没有可用的系统钥匙串（{0}）：密钥只保存在内存中，退出后丢失。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1154" />
+        <location filename="../../console/ui/main_window.py" line="1440" />
         <source>Remove destination</source>
         <translation>删除推流目的地</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1155" />
+        <location filename="../../console/ui/main_window.py" line="1441" />
         <source>Remove {0} and forget its stream key?</source>
         <translation>删除 {0} 并清除其推流密钥？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1202" />
+        <location filename="../../console/ui/main_window.py" line="1491" />
         <source>Nothing to send to: add a destination or turn on the local recording.</source>
         <translation>没有推流目标：请添加推流目的地或开启本机录制。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1211" />
+        <location filename="../../console/ui/main_window.py" line="1500" />
         <source>Rehearsal cannot reach {0}: only local recording and an ingest on this machine (127.0.0.1, localhost) are allowed. Switch rehearsal off to go live.</source>
         <translation>彩排模式不能推流到 {0}：只允许本机录制和本机接收端（127.0.0.1、localhost）。正式开播请先关闭彩排模式。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1251" />
+        <location filename="../../console/ui/main_window.py" line="1510" />
+        <source>Not going live: {0}</source>
+        <translation>未开播：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="1564" />
         <source>{0}: Kuaishou keys work once and for 2 days; a used key is refused.</source>
         <translation>{0}：快手推流密钥只能使用一次，有效期 2 天；用过的密钥会被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1264" />
+        <location filename="../../console/ui/main_window.py" line="1581" />
         <source>No stream key for {0}: edit the destination and paste the key.</source>
         <translation>{0} 没有推流密钥：请编辑该目的地并粘贴密钥。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1272" />
+        <location filename="../../console/ui/main_window.py" line="1589" />
         <source>local recording</source>
         <translation>本机录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1275" />
+        <location filename="../../console/ui/main_window.py" line="1592" />
         <source>Start the rehearsal to:</source>
         <translation>开始彩排，输出到：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1275" />
+        <location filename="../../console/ui/main_window.py" line="1592" />
         <source>Go live now to:</source>
         <translation>现在开播，推流到：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1316" />
+        <location filename="../../console/ui/main_window.py" line="1606" />
+        <source>⚠ Compliance: {0} phrase(s) in the show's material to review (advertising law; a warning — you decide in context):</source>
+        <translation>⚠ 合规：直播物料中有 {0} 处用语需要复核（广告法；仅为提醒——请结合语境自行决定）：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="1646" />
         <source>Local recording</source>
         <translation>本机录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1333" />
+        <location filename="../../console/ui/main_window.py" line="1663" />
         <source>Stop the rehearsal?</source>
         <translation>结束彩排？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1335" />
+        <location filename="../../console/ui/main_window.py" line="1665" />
         <source>End the live stream for every destination?</source>
         <translation>结束所有目的地的直播？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1355" />
+        <location filename="../../console/ui/main_window.py" line="1685" />
         <source>Recording saved: {0}</source>
         <translation>录像已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1389" />
+        <location filename="../../console/ui/main_window.py" line="1719" />
         <source>preview {0:.0f} fps</source>
         <translation>预览 {0:.0f} 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1437" />
+        <location filename="../../console/ui/main_window.py" line="1767" />
         <source>Settings not saved: {0}</source>
         <translation>设置未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1442" />
+        <location filename="../../console/ui/main_window.py" line="1772" />
         <source>Layout not saved: {0}</source>
         <translation>布局未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1474" />
+        <location filename="../../console/ui/main_window.py" line="1804" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1474" />
+        <location filename="../../console/ui/main_window.py" line="1804" />
         <source>You are live. End the stream and quit?</source>
         <translation>正在直播。结束直播并退出？</translation>
     </message>

@@ -8,7 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.ui.audience_helpers import write_audience_prefs
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(autouse=True)
+def _quiet_audience() -> None:
+    """No simulated audience here: its orders and lottery entries would join the journal."""
+    write_audience_prefs(simulated=False)
 
 
 class FakeClock:

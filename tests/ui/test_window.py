@@ -10,9 +10,16 @@ import pytest
 
 from console.media.output import OutputState
 from console.settings import config_dir
+from tests.ui.audience_helpers import write_audience_prefs
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SECRET = "uiSECRETkey42"
+
+
+@pytest.fixture(autouse=True)
+def _quiet_audience() -> None:
+    """No simulated audience here: its orders and lottery entries would join the journal."""
+    write_audience_prefs(simulated=False)
 
 
 def wait_frames(qtbot, window, n: int = 10, timeout: int = 20000) -> None:  # noqa: ANN001

@@ -1,0 +1,272 @@
+"""The window's handle on the audience: one hub per open show, its plugins, and the hand-over of
+audience items to the UI thread.
+
+    source threads (plugins) ─ hub.submit ─> hub thread ─> ChatFeed (chat overlay, render thread)
+                                                       └─> AudienceBridge._on_item (hub thread)
+                                                              buffer (bounded) + one queued signal
+    UI thread ◄── items_received(list[AudienceItem]) ── _drain (takes the whole buffer at once)
+    UI thread ◄── plugin_changed(PluginStatus)        ── PluginHost.on_status (any thread)
+
+The hub thread never touches a widget. Like the preview bridge, the hub side emits one queued
+signal until the UI has drained the buffer, so a flood of chat costs the UI one slot call per
+event-loop turn, not one per message; the buffer keeps the newest :data:`MAX_PENDING` items
+(what a panel bounded to 2 000 rows could show anyway) and counts the ones it let go.
+
+Also here: the two compositor layers the audience adds to the outgoing video — the chat
+overlay (``console.overlays.chat.ChatOverlayLayer``, named ``chat``) and the pinned comment
+banner (:class:`PinnedCommentLayer`, ``pinned_comment``) — with their default placements.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from console.audience.hub import AudienceHub, AudienceItem
+from console.audience.moderation import Moderator
+from console.audience.plugins import PluginContext, PluginHost, PluginStatus
+from console.audience.sources import check_go_live
+from console.media.compositor import NormRect
+from console.overlays.basic import BannerStyle, paint_box
+from console.overlays.chat import ChatFeed, ChatOverlayLayer, mask_name
+
+log = logging.getLogger(__name__)
+
+SIMULATED = "simulated_audience"
+INGEST = "local_ingest"
+DEFAULT_INGEST_PORT = 8765
+MAX_PENDING = 2000
+
+#: Words hidden from the stream by default: moving buyers off the platform (加微信, VX, 私聊)
+#: breaks every platform's rules. Operators extend the list (Audience ▸ Blocked words…).
+DEFAULT_BLOCKED_WORDS = ("加微信", "加V", "VX", "私聊我", "淘宝搜", "代购")
+
+#: Default placements of the audience layers. Portrait: inside the platforms' comments zone at
+#: the bottom left (y 0.60–0.90), under the commerce column; landscape: down the left, below
+#: the product card.
+AUDIENCE_LAYOUT = {
+    "portrait": {
+        "chat": NormRect(0.03, 0.655, 0.62, 0.235),
+        "pinned_comment": NormRect(0.03, 0.603, 0.62, 0.045),
+    },
+    "landscape": {
+        "chat": NormRect(0.02, 0.745, 0.36, 0.235),
+        "pinned_comment": NormRect(0.40, 0.905, 0.40, 0.06),
+    },
+}
+
+
+class PinnedCommentLayer:
+    """A viewer's comment pinned onto the stream by an operator: ``置顶 张**：…``.
+
+    Hidden while nothing is pinned. ``pin``/``unpin`` run on the UI thread; the render thread
+    only reads ``text`` (one attribute, replaced whole).
+    """
+
+    def __init__(self, rect: NormRect, name: str = "pinned_comment") -> None:
+        self.name = name
+        self.rect = rect
+        self.enabled = True
+        self.style = BannerStyle(
+            background="#E6FFFFFF", foreground="#FF1F1F24", radius_ratio=0.3, bold=False
+        )
+        self.text = ""
+        self.item: AudienceItem | None = None
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.text)
+
+    @property
+    def visible(self) -> bool:
+        return self.enabled and bool(self.text)
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        self.enabled = bool(value)
+
+    def pin(self, item: AudienceItem) -> str:
+        """Pin ``item`` (masked name + text); returns the text shown."""
+        self.item = item
+        self.text = f"置顶 · {mask_name(item.nick)}：{item.text}"
+        return self.text
+
+    def unpin(self) -> None:
+        self.item = None
+        self.text = ""
+
+    def content_key(self, t: float) -> Hashable:
+        return self.text
+
+    def paint(self, painter: Any, width: int, height: int, t: float) -> None:
+        if self.text:
+            paint_box(painter, width, height, self.text, self.style)
+
+
+def audience_layers(feed: ChatFeed, orientation: str) -> list[Any]:
+    """The chat overlay and the pinned-comment banner with their default placements."""
+    rects = AUDIENCE_LAYOUT["portrait" if orientation == "portrait" else "landscape"]
+    return [
+        ChatOverlayLayer(feed, rects["chat"], max_messages=6, name="chat"),
+        PinnedCommentLayer(rects["pinned_comment"]),
+    ]
+
+
+class AudienceBridge(QObject):
+    """Owns the show's :class:`AudienceHub` and :class:`PluginHost`; hands items to the UI.
+
+    ``feed`` (the chat overlay's :class:`ChatFeed`) is subscribed to the hub directly: the
+    overlay is drawn on the render thread and needs no UI hop. ``background(fn)`` runs a
+    blocking call (stopping a plugin joins its thread) off the UI thread; default: inline.
+    """
+
+    items_received = Signal(list)  # [AudienceItem], oldest first — UI thread
+    plugin_changed = Signal(object)  # PluginStatus — UI thread
+    plugin_failed = Signal(str, str)  # name, one-line reason — UI thread
+
+    _pending = Signal()  # emitted on the hub thread, delivered queued
+    _status = Signal(object)  # emitted on any thread, delivered queued
+
+    def __init__(
+        self,
+        controller: Any,
+        feed: ChatFeed | None = None,
+        *,
+        blocked_words: Iterable[str] = DEFAULT_BLOCKED_WORDS,
+        plugin_folders: Iterable[Path] | None = None,
+        entry_points: bool = True,
+        rehearsal: bool = True,
+        background: Callable[[Callable[[], Any]], None] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.feed = feed
+        self.moderator = Moderator(blocked_words)
+        self.hub = AudienceHub(controller, moderator=self.moderator)
+        self.host = PluginHost(
+            self.hub.submit,
+            PluginContext(
+                state=lambda: controller.state, clock=controller.now, rehearsal=rehearsal
+            ),
+            on_status=self._status.emit,
+        )
+        self.host.discover(plugin_folders, entry_points=entry_points)
+        self.background = background or (lambda fn: fn())
+        self.statuses: dict[str, PluginStatus] = {s.name: s for s in self.host.statuses()}
+        self.config: dict[str, dict[str, Any]] = {}
+        self.dropped = 0  # items let go because the UI had not drained the buffer
+        self.delivered = 0
+        self.started = False
+        self._buffer: deque[AudienceItem] = deque()
+        self._lock = threading.Lock()
+        self._signalled = False
+        self._pending.connect(self._drain, Qt.ConnectionType.QueuedConnection)
+        self._status.connect(self._on_status, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe = [self.hub.subscribe(self._on_item)]
+        if feed is not None:
+            self._unsubscribe.append(self.hub.subscribe(feed))
+
+    # ---- lifecycle (UI thread)
+
+    def start(self) -> None:
+        if not self.started:
+            self.hub.start()
+            self.started = True
+
+    def stop(self) -> None:
+        """Stop every plugin, then the hub (before the show's journal closes)."""
+        self.host.stop_all(timeout=3.0)
+        self.hub.stop()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
+        self.started = False
+
+    def set_rehearsal(self, on: bool) -> None:
+        self.host.context.rehearsal = on
+
+    # ---- plugins (UI thread)
+
+    def available(self, name: str) -> bool:
+        return name in self.statuses
+
+    def running(self, name: str) -> bool:
+        status = self.statuses.get(name)
+        return status is not None and status.state == "running"
+
+    def start_plugin(self, name: str, config: dict[str, Any] | None = None) -> PluginStatus | None:
+        """Start a plugin; a failure is reported through ``plugin_failed``, never raised."""
+        if name not in self.statuses:
+            self.plugin_failed.emit(name, "not installed")
+            return None
+        if config is not None:
+            self.config[name] = dict(config)
+        status = self.host.start(name, self.config.get(name))
+        self.statuses[name] = status
+        return status
+
+    def stop_plugin(self, name: str) -> None:
+        """Stop a plugin off the UI thread (it joins the plugin's thread)."""
+        if name not in self.statuses:
+            return
+        self.background(lambda: self.host.stop(name))
+
+    def go_live_refusal(self, rehearsal: bool) -> str | None:
+        """Why going live is refused with the attached sources (None: allowed)."""
+        return check_go_live(self.host.attached(), rehearsal)
+
+    def _on_status(self, status: PluginStatus) -> None:
+        self.statuses[status.name] = status
+        self.plugin_changed.emit(status)
+        if status.state == "failed":
+            self.plugin_failed.emit(status.name, status.reason)
+
+    # ---- items: hub thread → UI thread
+
+    def _on_item(self, item: AudienceItem) -> None:
+        with self._lock:
+            self._buffer.append(item)
+            if len(self._buffer) > MAX_PENDING:
+                self._buffer.popleft()
+                self.dropped += 1
+            notify = not self._signalled
+            self._signalled = True
+        if notify:
+            self._pending.emit()
+
+    def _drain(self) -> None:
+        with self._lock:
+            items = list(self._buffer)
+            self._buffer.clear()
+            self._signalled = False
+        if items:
+            self.delivered += len(items)
+            self.items_received.emit(items)
+
+    # ---- moderation (UI thread)
+
+    def block_user(self, user_key: str) -> None:
+        """Hide the user's later messages from the stream, and the ones the overlay shows now."""
+        self.moderator.block_user(user_key)
+        feed = self.feed
+        if feed is None:
+            return
+        _, items = feed.snapshot()
+        if any(i.event.user_key == user_key for i in items):
+            feed.clear()
+            for i in items:
+                if i.event.user_key != user_key:
+                    feed.add(i)
+
+    def unblock_user(self, user_key: str) -> None:
+        self.moderator.unblock_user(user_key)
+
+    def want_counts(self) -> dict[str, int]:
+        return self.hub.want_counts()
