@@ -272,6 +272,7 @@ class DestinationRow(QFrame):
     edit_requested = Signal(str)
     remove_requested = Signal(str)
     enabled_changed = Signal(str, bool)
+    reconnect_requested = Signal(str)
 
     def __init__(self, dest: DestinationSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -292,6 +293,9 @@ class DestinationRow(QFrame):
         self.remove = QToolButton()
         self.edit.clicked.connect(lambda: self.edit_requested.emit(dest.id))
         self.remove.clicked.connect(lambda: self.remove_requested.emit(dest.id))
+        self.reconnect = QToolButton()
+        self.reconnect.setVisible(False)
+        self.reconnect.clicked.connect(lambda: self.reconnect_requested.emit(dest.id))
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.enabled)
@@ -303,14 +307,27 @@ class DestinationRow(QFrame):
         lay.setSpacing(2)
         lay.addLayout(top)
         lay.addWidget(self.detail)
-        lay.addWidget(self.state)
+        state_row = QHBoxLayout()
+        state_row.setContentsMargins(0, 0, 0, 0)
+        state_row.addWidget(self.state, 1)
+        state_row.addWidget(self.reconnect)
+        lay.addLayout(state_row)
+        self.lost_for_s = 0.0
         self.output_state = OutputState.OFFLINE
         self.output_error: str | None = None
         self.bitrate_kbps = 0.0
         self.retranslate_ui()
 
-    def set_state(self, state: OutputState, error: str | None, bitrate_kbps: float = 0.0) -> None:
+    def set_state(
+        self,
+        state: OutputState,
+        error: str | None,
+        bitrate_kbps: float = 0.0,
+        lost_for_s: float = 0.0,
+    ) -> None:
         self.output_state, self.output_error, self.bitrate_kbps = state, error, bitrate_kbps
+        self.lost_for_s = lost_for_s
+        self.reconnect.setVisible(state == OutputState.RECONNECTING)
         self.retranslate_ui()
 
     def set_locked(self, locked: bool) -> None:
@@ -341,6 +358,9 @@ class DestinationRow(QFrame):
         state = names[self.output_state]
         if self.output_state == OutputState.LIVE and self.bitrate_kbps:
             state += f" · {self.bitrate_kbps:,.0f} kbps"
+        if self.output_state == OutputState.RECONNECTING:
+            lost = int(self.lost_for_s)
+            state += f" {lost // 60}:{lost % 60:02d}"
         if self.output_error:
             state += f": {self.output_error}"
         self.state.setText(state)
@@ -351,6 +371,7 @@ class DestinationRow(QFrame):
             w.style().polish(w)
         self.edit.setText(self.tr("Edit"))
         self.remove.setText(self.tr("Remove"))
+        self.reconnect.setText(self.tr("Reconnect now"))
         self.enabled.setToolTip(self.tr("Send to this destination when going live"))
 
 

@@ -23,6 +23,9 @@ DROP_CAUSES = (
 )
 
 
+ROOM_CLOSE_S = 60  # platforms close a room after one to two minutes without a stream
+
+
 class CpuMeter:
     """This process's CPU use, % of the whole machine, from ``time.process_time`` deltas."""
 
@@ -132,7 +135,7 @@ class HealthPanel(QWidget):
         kbps = sum(o.bitrate_kbps for o in outputs)
         v["bitrate"].setText(f"{kbps:,.0f} kbps" if outputs else self.tr("not sending"))
         v["fps"].setText(
-            self.tr("{0:.1f} rendered (target {1}) · preview {2:.0f}").format(
+            self.tr("{0:.1f} of {1} · preview {2:.0f}").format(
                 stats.render_fps, target_fps, preview_fps
             )
         )
@@ -170,7 +173,19 @@ class HealthPanel(QWidget):
             label = names.get(o.name, o.name)
             if o.state == OutputState.FAILED:
                 report.add("error", f"{label}: {o.error or self.tr('failed')}")
-            elif o.state in (OutputState.CONNECTING, OutputState.RECONNECTING):
+            elif o.state == OutputState.RECONNECTING:
+                lost = int(o.lost_for_s or 0)
+                text = self.tr(
+                    "{0}: connection lost {1} s ago ({2}), reconnecting, attempt {3}"
+                ).format(label, lost, o.error or "?", o.reconnect_attempts)
+                left = ROOM_CLOSE_S - lost
+                text += " · " + (
+                    self.tr("room may close in {0} s").format(left)
+                    if left > 0
+                    else self.tr("the room may have closed")
+                )
+                report.add("error" if lost >= 30 else "warning", text)
+            elif o.state == OutputState.CONNECTING:
                 report.add("warning", self.tr("{0}: connecting").format(label))
             elif o.queued_ms > 700:
                 report.add(
@@ -193,6 +208,13 @@ class HealthPanel(QWidget):
                 "warning",
                 self.tr("dropping frames: {0}").format(
                     ", ".join(f"{k} +{n}" for k, n in new.items())
+                ),
+            )
+        if stats.video_bitrate and stats.video_bitrate < stats.video_bitrate_set:
+            report.add(
+                "warning",
+                self.tr("network slow: video bitrate lowered to {0} of {1} kbps").format(
+                    stats.video_bitrate // 1000, stats.video_bitrate_set // 1000
                 ),
             )
         if cpu_percent > 85:

@@ -1379,6 +1379,7 @@ class MainWindow(QMainWindow):
             row.edit_requested.connect(self.open_destination_dialog)
             row.remove_requested.connect(self.remove_destination)
             row.enabled_changed.connect(self._destination_enabled)
+            row.reconnect_requested.connect(self.reconnect_now)
         self._names = {d.id: d.name for d in self.settings.destinations}
         self._refresh_mode()
 
@@ -1686,6 +1687,12 @@ class MainWindow(QMainWindow):
         if getattr(self, "recording", None):
             self.add_notice(self.tr("Recording saved: {0}").format(self.recording))
 
+    def reconnect_now(self, name: str) -> None:
+        """Skip the wait before the next reconnect attempt of one destination."""
+        for output in self.session.hub.outputs:
+            if output.name == name and hasattr(output, "reconnect_now"):
+                output.reconnect_now()  # sets an event: never blocks the UI thread
+
     def _output_state(self, name: str, state: OutputState, error: str | None) -> None:
         row = self.destinations.rows.get(name)
         if row is not None:
@@ -1699,7 +1706,7 @@ class MainWindow(QMainWindow):
         for o in outputs:
             row = self.destinations.rows.get(o.name)
             if row is not None:
-                row.set_state(o.state, o.error, o.bitrate_kbps)
+                row.set_state(o.state, o.error, o.bitrate_kbps, o.lost_for_s)
         live_for = time.monotonic() - self.live_since if self.live_since is not None else None
         self.last_health = self.health.update_stats(
             stats,

@@ -733,32 +733,32 @@
         <translation>置顶到画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/chat_panel.py" line="373" />
+        <location filename="../../console/ui/chat_panel.py" line="372" />
         <source>Show the selected comment on the stream (name masked)</source>
         <translation>把选中的评论显示在直播画面上（昵称打码）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/chat_panel.py" line="375" />
+        <location filename="../../console/ui/chat_panel.py" line="373" />
         <source>Unpin</source>
         <translation>取消讲解</translation>
     </message>
     <message>
-        <location filename="../../console/ui/chat_panel.py" line="376" />
+        <location filename="../../console/ui/chat_panel.py" line="374" />
         <source>Block user</source>
         <translation>屏蔽用户</translation>
     </message>
     <message>
-        <location filename="../../console/ui/chat_panel.py" line="378" />
+        <location filename="../../console/ui/chat_panel.py" line="376" />
         <source>Hide this viewer's messages from the stream; they stay here, flagged</source>
         <translation>此观众的消息不再上直播画面；在这里仍可看到，并带标记</translation>
     </message>
     <message>
-        <location filename="../../console/ui/chat_panel.py" line="380" />
+        <location filename="../../console/ui/chat_panel.py" line="378" />
         <source>Quick replies</source>
         <translation>快捷回复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/chat_panel.py" line="382" />
+        <location filename="../../console/ui/chat_panel.py" line="381" />
         <source>Double-click to edit. Copy puts the reply on the clipboard to paste it in the platform's app.</source>
         <translation>双击编辑。复制后粘贴到平台的直播助手里发送。</translation>
     </message>
@@ -960,52 +960,57 @@
 <context>
     <name>DestinationRow</name>
     <message>
-        <location filename="../../console/ui/destinations.py" line="327" />
+        <location filename="../../console/ui/destinations.py" line="344" />
         <source>local</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/destinations.py" line="334" />
+        <location filename="../../console/ui/destinations.py" line="351" />
         <source>Offline</source>
         <translation>未连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/destinations.py" line="335" />
+        <location filename="../../console/ui/destinations.py" line="352" />
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/destinations.py" line="336" />
+        <location filename="../../console/ui/destinations.py" line="353" />
         <source>Live</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/destinations.py" line="337" />
+        <location filename="../../console/ui/destinations.py" line="354" />
         <source>Reconnecting…</source>
         <translation>重新连接中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/destinations.py" line="338" />
+        <location filename="../../console/ui/destinations.py" line="355" />
         <source>Ended</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/destinations.py" line="339" />
+        <location filename="../../console/ui/destinations.py" line="356" />
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../console/ui/destinations.py" line="352" />
+        <location filename="../../console/ui/destinations.py" line="372" />
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../console/ui/destinations.py" line="353" />
+        <location filename="../../console/ui/destinations.py" line="373" />
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../console/ui/destinations.py" line="354" />
+        <location filename="../../console/ui/destinations.py" line="374" />
+        <source>Reconnect now</source>
+        <translation>立即重连</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/destinations.py" line="375" />
         <source>Send to this destination when going live</source>
         <translation>开播时推流到此目的地</translation>
     </message>
@@ -1031,17 +1036,17 @@
 <context>
     <name>DestinationsPanel</name>
     <message>
-        <location filename="../../console/ui/destinations.py" line="406" />
+        <location filename="../../console/ui/destinations.py" line="427" />
         <source>No destinations yet. Add one with the server URL and stream key from your platform.</source>
         <translation>还没有推流目的地。请用平台提供的服务器地址和推流密钥添加一个。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/destinations.py" line="409" />
+        <location filename="../../console/ui/destinations.py" line="430" />
         <source>Add destination…</source>
         <translation>添加推流目的地…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/destinations.py" line="410" />
+        <location filename="../../console/ui/destinations.py" line="431" />
         <source>Record a local copy</source>
         <translation>同时录制到本机</translation>
     </message>
@@ -1049,102 +1054,122 @@
 <context>
     <name>HealthPanel</name>
     <message>
-        <location filename="../../console/ui/health.py" line="92" />
+        <location filename="../../console/ui/health.py" line="95" />
         <source>Uptime</source>
         <translation>运行时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="93" />
+        <location filename="../../console/ui/health.py" line="96" />
         <source>Outgoing bitrate</source>
         <translation>上行码率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="94" />
+        <location filename="../../console/ui/health.py" line="97" />
         <source>Frame rate</source>
         <translation>帧率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="95" />
+        <location filename="../../console/ui/health.py" line="98" />
         <source>Dropped frames</source>
         <translation>丢帧</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="96" />
+        <location filename="../../console/ui/health.py" line="99" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="97" />
+        <location filename="../../console/ui/health.py" line="100" />
         <source>Encoder</source>
         <translation>编码器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="98" />
+        <location filename="../../console/ui/health.py" line="101" />
         <source>Encode latency</source>
         <translation>编码延迟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="99" />
+        <location filename="../../console/ui/health.py" line="102" />
         <source>Destinations</source>
         <translation>推流目的地</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="130" />
+        <location filename="../../console/ui/health.py" line="133" />
         <source>(preview, not live)</source>
         <translation>（预览，未开播）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="133" />
+        <location filename="../../console/ui/health.py" line="136" />
         <source>not sending</source>
         <translation>未推流</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="135" />
-        <source>{0:.1f} rendered (target {1}) · preview {2:.0f}</source>
-        <translation>渲染 {0:.1f}（目标 {1}）· 预览 {2:.0f}</translation>
+        <location filename="../../console/ui/health.py" line="138" />
+        <source>{0:.1f} of {1} · preview {2:.0f}</source>
+        <translation>{0:.1f} / {1} · 预览 {2:.0f}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="156" />
+        <location filename="../../console/ui/health.py" line="159" />
         <source>{0:.0f} ms render · {1:.0f} ms encode</source>
         <translation>渲染 {0:.0f} 毫秒 · 编码 {1:.0f} 毫秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="163" />
+        <location filename="../../console/ui/health.py" line="166" />
         <source>none live</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="174" />
+        <location filename="../../console/ui/health.py" line="179" />
+        <source>{0}: connection lost {1} s ago ({2}), reconnecting, attempt {3}</source>
+        <translation>{0}：{1} 秒前断开（{2}），正在重连，第 {3} 次</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/health.py" line="183" />
+        <source>room may close in {0} s</source>
+        <translation>直播间可能在 {0} 秒后关闭</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/health.py" line="185" />
+        <source>the room may have closed</source>
+        <translation>直播间可能已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/health.py" line="189" />
         <source>{0}: connecting</source>
         <translation>{0}：连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="178" />
+        <location filename="../../console/ui/health.py" line="193" />
         <source>{0}: network slow, {1} ms queued</source>
         <translation>{0}：网络缓慢，积压 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="183" />
+        <location filename="../../console/ui/health.py" line="198" />
         <source>rendering {0:.1f} fps of {1}</source>
         <translation>渲染仅 {0:.1f}/{1} 帧每秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="194" />
+        <location filename="../../console/ui/health.py" line="209" />
         <source>dropping frames: {0}</source>
         <translation>正在丢帧：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="199" />
+        <location filename="../../console/ui/health.py" line="216" />
+        <source>network slow: video bitrate lowered to {0} of {1} kbps</source>
+        <translation>网络较慢：视频码率已降至 {0} / {1} kbps</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/health.py" line="221" />
         <source>CPU at {0:.0f} %</source>
         <translation>CPU 占用 {0:.0f}%</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="209" />
+        <location filename="../../console/ui/health.py" line="231" />
         <source>Starting…</source>
         <translation>启动中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/health.py" line="211" />
+        <location filename="../../console/ui/health.py" line="233" />
         <source>All good</source>
         <translation>一切正常</translation>
     </message>
@@ -1483,8 +1508,8 @@
     </message>
     <message>
         <location filename="../../console/ui/main_window.py" line="839" />
-        <location filename="../../console/ui/main_window.py" line="886" />
-        <location filename="../../console/ui/main_window.py" line="919" />
+        <location filename="../../console/ui/main_window.py" line="888" />
+        <location filename="../../console/ui/main_window.py" line="921" />
         <source>REHEARSAL</source>
         <translation>彩排</translation>
     </message>
@@ -1499,313 +1524,313 @@
         <translation>请先停止，再在彩排与正式直播之间切换。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="883" />
+        <location filename="../../console/ui/main_window.py" line="885" />
         <source>The simulated audience is still attached: going live to a platform is refused until you switch it off (Audience menu).</source>
         <translation>模拟观众仍在接入：关闭它之前（“观众”菜单）无法开播到平台。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="896" />
+        <location filename="../../console/ui/main_window.py" line="898" />
         <source>REHEARSAL · 彩排</source>
         <translation>彩排 · REHEARSAL</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="898" />
-        <location filename="../../console/ui/main_window.py" line="921" />
+        <location filename="../../console/ui/main_window.py" line="900" />
+        <location filename="../../console/ui/main_window.py" line="923" />
         <source>ON AIR</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="900" />
+        <location filename="../../console/ui/main_window.py" line="902" />
         <source>OFF AIR</source>
         <translation>未开播</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="906" />
-        <location filename="../../console/ui/main_window.py" line="1661" />
+        <location filename="../../console/ui/main_window.py" line="908" />
+        <location filename="../../console/ui/main_window.py" line="1664" />
         <source>Stop rehearsal</source>
         <translation>结束彩排</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="906" />
-        <location filename="../../console/ui/main_window.py" line="1661" />
+        <location filename="../../console/ui/main_window.py" line="908" />
+        <location filename="../../console/ui/main_window.py" line="1664" />
         <source>Stop stream</source>
         <translation>结束直播</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="908" />
-        <location filename="../../console/ui/main_window.py" line="1611" />
+        <location filename="../../console/ui/main_window.py" line="910" />
+        <location filename="../../console/ui/main_window.py" line="1614" />
         <source>Start rehearsal</source>
         <translation>开始彩排</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="908" />
-        <location filename="../../console/ui/main_window.py" line="1611" />
+        <location filename="../../console/ui/main_window.py" line="910" />
+        <location filename="../../console/ui/main_window.py" line="1614" />
         <source>Go live</source>
         <translation>开播</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="910" />
+        <location filename="../../console/ui/main_window.py" line="912" />
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="924" />
+        <location filename="../../console/ui/main_window.py" line="926" />
         <source>Live Console</source>
         <translation>直播控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="934" />
+        <location filename="../../console/ui/main_window.py" line="936" />
         <source>Rehearsal always records a local copy.</source>
         <translation>彩排始终会录制到本机。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="963" />
+        <location filename="../../console/ui/main_window.py" line="965" />
         <source>The preview could not start: {0}</source>
         <translation>预览无法启动：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1003" />
+        <location filename="../../console/ui/main_window.py" line="1005" />
         <source>Searching…</source>
         <translation>查找中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1011" />
+        <location filename="../../console/ui/main_window.py" line="1013" />
         <source>No camera found. Connect one and search again, or use a media file.</source>
         <translation>未找到摄像头。请连接后重新查找，或使用媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1021" />
+        <location filename="../../console/ui/main_window.py" line="1023" />
         <source>Test pattern</source>
         <translation>测试图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1023" />
+        <location filename="../../console/ui/main_window.py" line="1025" />
         <source>Camera {0}</source>
         <translation>摄像头 {0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1028" />
+        <location filename="../../console/ui/main_window.py" line="1030" />
         <source>Media file…</source>
         <translation>媒体文件…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1029" />
+        <location filename="../../console/ui/main_window.py" line="1031" />
         <source>Image…</source>
         <translation>图片…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1030" />
+        <location filename="../../console/ui/main_window.py" line="1032" />
         <source>Camera or stream URL…</source>
         <translation>摄像头或网络流地址…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1038" />
+        <location filename="../../console/ui/main_window.py" line="1040" />
         <source>Test tone</source>
         <translation>测试音</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1039" />
+        <location filename="../../console/ui/main_window.py" line="1041" />
         <source>Silence</source>
         <translation>静音信号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1040" />
+        <location filename="../../console/ui/main_window.py" line="1042" />
         <source>Microphone (system default)</source>
         <translation>麦克风（系统默认）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1042" />
+        <location filename="../../console/ui/main_window.py" line="1044" />
         <source>Microphone: {0}</source>
         <translation>麦克风：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1048" />
+        <location filename="../../console/ui/main_window.py" line="1050" />
         <source>Audio file…</source>
         <translation>音频文件…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1057" />
+        <location filename="../../console/ui/main_window.py" line="1059" />
         <source>Choose a media file</source>
         <translation>选择媒体文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1059" />
+        <location filename="../../console/ui/main_window.py" line="1061" />
         <source>Media (*.mp4 *.mov *.mkv *.flv *.webm);;All files (*)</source>
         <translation>媒体 (*.mp4 *.mov *.mkv *.flv *.webm);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1065" />
+        <location filename="../../console/ui/main_window.py" line="1067" />
         <source>Choose an image</source>
         <translation>选择图片</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1067" />
+        <location filename="../../console/ui/main_window.py" line="1069" />
         <source>Images (*.png *.jpg *.jpeg *.webp);;All files (*)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.webp);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1075" />
+        <location filename="../../console/ui/main_window.py" line="1077" />
         <source>Camera or stream</source>
         <translation>摄像头或网络流</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1076" />
+        <location filename="../../console/ui/main_window.py" line="1078" />
         <source>Device index, video file path or stream URL:</source>
         <translation>设备编号、视频文件路径或网络流地址：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1095" />
+        <location filename="../../console/ui/main_window.py" line="1097" />
         <source>Choose an audio or media file</source>
         <translation>选择音频或媒体文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1097" />
+        <location filename="../../console/ui/main_window.py" line="1099" />
         <source>Media (*.mp3 *.m4a *.wav *.aac *.mp4 *.mkv);;All files (*)</source>
         <translation>媒体 (*.mp3 *.m4a *.wav *.aac *.mp4 *.mkv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1116" />
+        <location filename="../../console/ui/main_window.py" line="1118" />
         <source>Choose background music</source>
         <translation>选择背景音乐</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1118" />
+        <location filename="../../console/ui/main_window.py" line="1120" />
         <source>Audio (*.mp3 *.m4a *.wav *.aac *.flac *.mp4);;All files (*)</source>
         <translation>音频 (*.mp3 *.m4a *.wav *.aac *.flac *.mp4);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1224" />
+        <location filename="../../console/ui/main_window.py" line="1226" />
         <source>Tick to show on the stream</source>
         <translation>勾选后在直播画面中显示</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1285" />
+        <location filename="../../console/ui/main_window.py" line="1287" />
         <source>No safe-zone guide</source>
         <translation>不显示安全区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1288" />
+        <location filename="../../console/ui/main_window.py" line="1290" />
         <source>Safe zones: {0}</source>
         <translation>安全区：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1328" />
+        <location filename="../../console/ui/main_window.py" line="1330" />
         <source>Automatic (hardware if it opens)</source>
         <translation>自动（优先可用的硬件编码）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1332" />
+        <location filename="../../console/ui/main_window.py" line="1334" />
         <source>libx264 (checking hardware…)</source>
         <translation>libx264（正在检测硬件…）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1344" />
+        <location filename="../../console/ui/main_window.py" line="1346" />
         <source>Stop before changing the canvas.</source>
         <translation>请先停止，再修改画布。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1395" />
+        <location filename="../../console/ui/main_window.py" line="1398" />
         <source>No OS keyring ({0}): the key is kept in memory until you quit.</source>
         <extracomment>Set by the composition root: (orientation) → default placements for a new orientation.</extracomment>
         <translation>没有可用的系统钥匙串（{0}）：密钥只保存在内存中，退出后丢失。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1440" />
+        <location filename="../../console/ui/main_window.py" line="1443" />
         <source>Remove destination</source>
         <translation>删除推流目的地</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1441" />
+        <location filename="../../console/ui/main_window.py" line="1444" />
         <source>Remove {0} and forget its stream key?</source>
         <translation>删除 {0} 并清除其推流密钥？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1491" />
+        <location filename="../../console/ui/main_window.py" line="1494" />
         <source>Nothing to send to: add a destination or turn on the local recording.</source>
         <translation>没有推流目标：请添加推流目的地或开启本机录制。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1500" />
+        <location filename="../../console/ui/main_window.py" line="1503" />
         <source>Rehearsal cannot reach {0}: only local recording and an ingest on this machine (127.0.0.1, localhost) are allowed. Switch rehearsal off to go live.</source>
         <translation>彩排模式不能推流到 {0}：只允许本机录制和本机接收端（127.0.0.1、localhost）。正式开播请先关闭彩排模式。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1510" />
+        <location filename="../../console/ui/main_window.py" line="1513" />
         <source>Not going live: {0}</source>
         <translation>未开播：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1564" />
+        <location filename="../../console/ui/main_window.py" line="1567" />
         <source>{0}: Kuaishou keys work once and for 2 days; a used key is refused.</source>
         <translation>{0}：快手推流密钥只能使用一次，有效期 2 天；用过的密钥会被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1581" />
+        <location filename="../../console/ui/main_window.py" line="1584" />
         <source>No stream key for {0}: edit the destination and paste the key.</source>
         <translation>{0} 没有推流密钥：请编辑该目的地并粘贴密钥。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1589" />
+        <location filename="../../console/ui/main_window.py" line="1592" />
         <source>local recording</source>
         <translation>本机录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1592" />
+        <location filename="../../console/ui/main_window.py" line="1595" />
         <source>Start the rehearsal to:</source>
         <translation>开始彩排，输出到：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1592" />
+        <location filename="../../console/ui/main_window.py" line="1595" />
         <source>Go live now to:</source>
         <translation>现在开播，推流到：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1606" />
+        <location filename="../../console/ui/main_window.py" line="1609" />
         <source>⚠ Compliance: {0} phrase(s) in the show's material to review (advertising law; a warning — you decide in context):</source>
         <translation>⚠ 合规：直播物料中有 {0} 处用语需要复核（广告法；仅为提醒——请结合语境自行决定）：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1646" />
+        <location filename="../../console/ui/main_window.py" line="1649" />
         <source>Local recording</source>
         <translation>本机录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1663" />
+        <location filename="../../console/ui/main_window.py" line="1666" />
         <source>Stop the rehearsal?</source>
         <translation>结束彩排？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1665" />
+        <location filename="../../console/ui/main_window.py" line="1668" />
         <source>End the live stream for every destination?</source>
         <translation>结束所有目的地的直播？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1685" />
+        <location filename="../../console/ui/main_window.py" line="1688" />
         <source>Recording saved: {0}</source>
         <translation>录像已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1719" />
+        <location filename="../../console/ui/main_window.py" line="1728" />
         <source>preview {0:.0f} fps</source>
         <translation>预览 {0:.0f} 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1767" />
+        <location filename="../../console/ui/main_window.py" line="1776" />
         <source>Settings not saved: {0}</source>
         <translation>设置未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1772" />
+        <location filename="../../console/ui/main_window.py" line="1781" />
         <source>Layout not saved: {0}</source>
         <translation>布局未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1804" />
+        <location filename="../../console/ui/main_window.py" line="1813" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1804" />
+        <location filename="../../console/ui/main_window.py" line="1813" />
         <source>You are live. End the stream and quit?</source>
         <translation>正在直播。结束直播并退出？</translation>
     </message>
