@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console.audience.cli import register as register_audience
 
     register_audience(sub, COMMANDS)
+    from console.analytics.cli import register as register_analytics
+
+    register_analytics(sub, COMMANDS)
 
     k = sub.add_parser("key", help="store or delete a stream key in the OS keyring")
     k.add_argument("action", choices=["set", "delete"])

@@ -1,0 +1,223 @@
+"""Headless rehearsal: run a show against the simulated audience on a simulated clock.
+
+    live-console rehearse SHOW --duration 1800 [--seed 7] [--speed 60 | --speed max]
+
+One loop on a simulated clock (1 s steps from a whole-second start time): due transitions
+(``controller.tick``), the rundown (each segment runs its planned duration, then the next one
+starts and its cues run through the controller), lottery draws once their draw time has come,
+then the simulated audience's events for that second go through the audience hub (journaled,
+lottery entries, sales). ``--speed X`` paces the loop at X× real time; ``--speed max`` (or 0)
+runs as fast as it can. The same show, seed and start time give the same journal; the lottery
+seeds are derived from ``--seed`` (a rehearsal's draws are not secret).
+
+A rehearsal writes into the show's journal, so it runs only on a show whose journal holds
+nothing but catalog loads (a fresh show or a copy): it refuses a show that has been run or
+rehearsed. ``--copy-to DIR`` copies the show (without journal and recordings) and rehearses the
+copy. No media pipeline runs, so no ``health.*`` samples are journaled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import random
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from console.analytics.facts import SESSION_ENDED, SESSION_STARTED
+from console.errors import UserError
+from console.show.commands import AdvanceRundown, DrawLottery, GotoSegment
+from console.show.folder import ShowFolder
+from console.show.journal import Journal
+
+DEFAULT_SEGMENT_S = 60.0  # a segment without a planned duration runs this long
+
+
+@dataclass
+class RehearsalResult:
+    show: Path
+    start: float
+    duration_s: float
+    wall_s: float
+    segments_started: int
+    audience_events: int
+    comments: int
+    orders: int
+    gmv_cents: int
+    lotteries_drawn: int
+    cues_failed: int
+
+    def summary(self) -> str:
+        from console.show.money import format_money
+
+        return (
+            f"rehearsed {self.duration_s:.0f} s of show in {self.wall_s:.1f} s: "
+            f"{self.segments_started} segments, {self.audience_events} audience events "
+            f"({self.comments} comments), {self.orders} orders, GMV {format_money(self.gmv_cents)}, "
+            f"{self.lotteries_drawn} lotteries drawn"
+            + (f", {self.cues_failed} cues refused" if self.cues_failed else "")
+            + f"\njournal: {self.show / 'journal.sqlite'}"
+            + f"\nreport:  live-console report {self.show} --html report.html"
+        )
+
+
+def copy_show(source: str | Path, dest: str | Path) -> Path:
+    """Copy a show folder without its journal and recordings (to rehearse on the copy)."""
+    source, dest = Path(source), Path(dest)
+    ShowFolder.open(source)  # a broken show is reported before anything is copied
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise UserError(f"{dest} already exists and is not empty: pick a new folder for the copy")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skip = {n for n in names if n.startswith("journal.sqlite") or n.endswith(".tmp")}
+        if Path(folder) == source / "recordings":
+            skip |= {n for n in names if n != ".gitkeep"}
+        return skip
+
+    try:
+        shutil.copytree(source, dest, ignore=ignore, dirs_exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot copy {source} to {dest}: {exc}") from None
+    return dest
+
+
+def check_fresh(folder: ShowFolder) -> None:
+    """Refuse a show whose journal already holds a run (live or rehearsal)."""
+    if not folder.journal_path.exists():
+        return
+    with Journal(folder.journal_path) as journal:
+        used = journal.count() - journal.count("show.catalog_loaded")
+        live = any(e.payload.get("mode") != "rehearsal" for e in journal.events(SESSION_STARTED))
+    if used:
+        what = "a live show" if live else "an earlier run or rehearsal"
+        raise UserError(
+            f"{folder.path}: the journal already holds {used} events ({what}): a rehearsal "
+            "would mix into it; rehearse a copy (--copy-to NEW_FOLDER)"
+        )
+
+
+def _token_bytes(seed: int) -> Callable[[int], bytes]:
+    rng = random.Random(hashlib.sha256(f"rehearsal-lottery:{seed}".encode()).digest())
+    return rng.randbytes
+
+
+def rehearse(
+    show: str | Path,
+    duration_s: float,
+    seed: int = 1,
+    speed: float = 1.0,
+    start: float | None = None,
+    viewers: int | None = None,
+    copy_to: str | Path | None = None,
+    wait: Callable[[float], object] | None = None,
+    progress: Callable[[float, float], None] | None = None,
+) -> RehearsalResult:
+    """Run the rehearsal; ``speed <= 0`` or ``inf`` means as fast as possible."""
+    from console.audience.hub import AudienceHub
+    from console.audience.simulated import SimConfig, SimulatedAudience
+    from console.show.controller import ShowController
+    from console.show.state import LOTTERY_DRAWN, SALE_RECORDED, SEGMENT_STARTED
+
+    if not duration_s > 0:
+        raise UserError("--duration must be more than 0 seconds")
+    if copy_to is not None:
+        show = copy_show(show, copy_to)
+    folder = ShowFolder.open(show)
+    check_fresh(folder)
+
+    t0 = float(int(time.time() if start is None else start))
+    now = t0
+    controller = ShowController.open(folder, clock=lambda: now, token_bytes=_token_bytes(seed))
+    config = SimConfig(seed=seed) if viewers is None else SimConfig(seed=seed, viewers=viewers)
+    audience = SimulatedAudience(config, state=lambda: controller.state, clock=lambda: now)
+    hub = AudienceHub(controller)
+    journal = controller.journal
+    stop_wait = threading.Event()
+    pace = wait or stop_wait.wait
+    counts = {"segments": 0, "draws": 0, "orders": 0, "gmv": 0}
+
+    def count(event, state) -> None:  # noqa: ANN001 - show subscriber
+        if event.kind == SEGMENT_STARTED:
+            counts["segments"] += 1
+        elif event.kind == LOTTERY_DRAWN:
+            counts["draws"] += 1
+        elif event.kind == SALE_RECORDED:
+            counts["orders"] += 1
+            counts["gmv"] += event.payload["unit_price_cents"] * event.payload["quantity"]
+
+    controller.subscribe(count)
+    wall0 = time.monotonic()
+    fast = speed <= 0 or speed == float("inf")
+    rundown = controller.rundown
+    try:
+        journal.append(
+            SESSION_STARTED,
+            {
+                "mode": "rehearsal",
+                "audience": "simulated",
+                "seed": seed,
+                "speed": "max" if fast else speed,
+                "duration_s": duration_s,
+            },
+            actor="rehearse",
+            ts=now,
+        )
+        if len(rundown):
+            controller.execute(GotoSegment(0), actor="rehearse")
+        audience.step(now)
+        steps = int(duration_s)
+        for i in range(1, steps + 1):
+            now = t0 + i
+            controller.tick(now)
+            _walk_rundown(controller, now)
+            _draw_due(controller, now, DrawLottery)
+            for event in audience.step(now):
+                hub.submit(event)
+            hub.process_pending()
+            if progress is not None:
+                progress(now - t0, duration_s)
+            if not fast:
+                delay = wall0 + (now - t0) / speed - time.monotonic()
+                if delay > 0:
+                    pace(delay)
+        journal.append(
+            SESSION_ENDED, {"mode": "rehearsal", "reason": "duration"}, actor="rehearse", ts=now
+        )
+        audience_events = hub.stats.journaled
+        comments = hub.stats.by_type.get("comment", 0)
+        failed = journal.count("show.cue_failed")
+    finally:
+        controller.close()
+    return RehearsalResult(
+        show=folder.path,
+        start=t0,
+        duration_s=now - t0,
+        wall_s=time.monotonic() - wall0,
+        segments_started=counts["segments"],
+        audience_events=audience_events,
+        comments=comments,
+        orders=counts["orders"],
+        gmv_cents=counts["gmv"],
+        lotteries_drawn=counts["draws"],
+        cues_failed=failed,
+    )
+
+
+def _walk_rundown(controller, now: float) -> None:  # noqa: ANN001 - ShowController
+    position = controller.state.rundown
+    if position is None or position.index + 1 >= len(controller.rundown):
+        return
+    planned = position.planned_s if position.planned_s > 0 else DEFAULT_SEGMENT_S
+    if position.elapsed(now) >= planned:
+        controller.execute(AdvanceRundown(), actor="rehearse")
+
+
+def _draw_due(controller, now: float, draw) -> None:  # noqa: ANN001
+    for lottery in list(controller.state.lotteries.values()):
+        if lottery.phase == "closed" and now >= lottery.draw_at:
+            with contextlib.suppress(UserError):  # refused: tried again next second
+                controller.execute(draw(lottery.lottery_id), actor="rehearse")
