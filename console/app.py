@@ -300,6 +300,7 @@ def build_window(
         parent=window,
     )
     window.attach_audience(audience)
+    window.attach_dashboard(controller)
     return window
 
 

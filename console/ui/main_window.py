@@ -177,6 +177,8 @@ class MainWindow(QMainWindow):
         self.audience: AudienceBridge | None = None
         self.chat: ChatPanel | None = None
         self.chat_dock: QDockWidget | None = None
+        self.dashboard = None  # DashboardPanel, once a show is attached
+        self._last_health_sample = 0.0
         self.last_refusal = ""
         self.last_findings: list[Finding] = []
         self.settings = settings
@@ -656,6 +658,70 @@ class MainWindow(QMainWindow):
         if prefs.ingest:
             self._start_ingest()
         self.retranslate_ui()
+
+    # ================================================================== dashboard, report
+    HEALTH_SAMPLE_S = 5.0  # how often a health sample goes to the journal while live
+
+    def attach_dashboard(self, controller) -> None:  # noqa: ANN001 - ShowController
+        """The live dashboard (a dock tabbed with the assistant), fed on the UI thread by the
+        show bridge and the audience bridge; its button writes the post-show report."""
+        from console.analytics.live import LiveStats
+        from console.ui.dashboard import DashboardPanel
+
+        stats = LiveStats(clock=controller.now)
+        stats.replay(controller.journal.events())
+        if self.bridge is not None:
+            self.bridge.event_received.connect(stats.on_show_event)
+        if self.audience is not None:
+            self.audience.items_received.connect(
+                lambda items: [stats.on_audience_item(i) for i in items]
+            )
+        self.dashboard = DashboardPanel(stats, getattr(controller.folder.meta, "currency", "CNY"))
+        self.dashboard.report_requested.connect(self.export_report)
+        dock = QDockWidget(self)
+        dock.setObjectName("dashboardDock")
+        dock.setWidget(self.dashboard)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        if self.assistant_dock is not None:
+            self.tabifyDockWidget(self.assistant_dock, dock)
+            self.assistant_dock.raise_()
+        dock.setWindowTitle(self.tr("Dashboard"))
+        self.dashboard_dock = dock
+        self.view_menu.addAction(dock.toggleViewAction())
+
+    def export_report(self) -> None:
+        """Write the show's report (HTML + CSV) into its folder, off the UI thread."""
+        from console.analytics.report import write_report
+
+        folder = self.show_folder.path
+        out = folder / "reports"
+
+        def work() -> Path:
+            out.mkdir(parents=True, exist_ok=True)
+            write_report(folder, html=out / "report.html", csv_dir=out)
+            return out / "report.html"
+
+        self.add_notice(self.tr("Writing the show report…"))
+        self.tasks.run(
+            work,
+            lambda path: self.add_notice(self.tr("Report written: {0}").format(path)),
+            lambda exc: self.add_notice(self.tr("Report failed: {0}").format(exc)),
+        )
+
+    def _journal(self, kind: str, payload: dict) -> None:
+        """Note something about the session in the show's journal (a small local write)."""
+        controller = getattr(self, "controller", None)
+        if controller is None:
+            return
+        try:
+            controller.journal.append(kind, payload, actor="console", ts=controller.now())
+        except Exception as exc:  # noqa: BLE001 - the stream must not stop for the journal
+            log.warning("journal write %s failed: %s", kind, exc)
 
     def _start_simulated(self) -> None:
         import random
@@ -1654,6 +1720,13 @@ class MainWindow(QMainWindow):
         self.session.go_live(outputs)
         self.going_live = False
         self.live_since = time.monotonic()
+        self._journal(
+            "session.started",
+            {
+                "mode": "rehearsal" if self.settings.rehearsal else "live",
+                "destinations": len(dests),
+            },
+        )
         self._refresh_mode()
         self.live_started.emit()
 
@@ -1673,6 +1746,10 @@ class MainWindow(QMainWindow):
         self._refresh_mode()
 
     def _live_ended(self) -> None:
+        if self.live_since is not None:
+            self._journal(
+                "session.ended", {"mode": "rehearsal" if self.settings.rehearsal else "live"}
+            )
         self.live_since = None
         for row in self.destinations.rows.values():
             if row.output_state not in (OutputState.FAILED,):
@@ -1701,6 +1778,16 @@ class MainWindow(QMainWindow):
     # ================================================================== health
     def _update_health(self) -> None:
         stats = self.session.stats()
+        now = time.monotonic()
+        if (
+            stats is not None
+            and self.live_since is not None
+            and now - self._last_health_sample >= self.HEALTH_SAMPLE_S
+        ):
+            from console.analytics.health import health_payload
+
+            self._last_health_sample = now
+            self._journal("health.sample", health_payload(stats))
         outputs = self.session.hub.output_stats()
         cpu = self.cpu.sample()
         for o in outputs:

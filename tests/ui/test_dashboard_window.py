@@ -1,0 +1,45 @@
+"""The live dashboard inside the window: fed by the show, writes the report, journals the session."""
+
+from __future__ import annotations
+
+from console.show.commands import PinProduct
+
+
+def journal_kinds(window) -> list[str]:  # noqa: ANN001
+    return [e.kind for e in window.controller.journal.events()]
+
+
+def test_dashboard_follows_the_show_and_writes_the_report(make_window, qtbot) -> None:  # noqa: ANN001
+    window = make_window()
+    assert window.dashboard is not None
+    product = next(iter(window.controller.state.products.values()))
+    event, reason = window.bridge.execute(PinProduct(product.id))
+    assert event is not None, reason
+
+    def pinned_shown() -> bool:
+        window.dashboard.refresh()
+        return product.title in window.dashboard.pinned.text()
+
+    qtbot.waitUntil(pinned_shown, timeout=5000)
+
+    window.export_report()
+    report = window.show_folder.path / "reports" / "report.html"
+    qtbot.waitUntil(report.exists, timeout=30000)
+    html = report.read_text(encoding="utf-8")
+    assert product.title in html
+
+
+def test_a_session_is_journaled_with_health_samples(make_window, qtbot) -> None:  # noqa: ANN001
+    window = make_window(rehearsal=True)
+    qtbot.waitUntil(lambda: window.session.running, timeout=10000)
+    window.go_live()
+    qtbot.waitUntil(lambda: window.session.live, timeout=10000)
+    window._last_health_sample = 0.0
+    qtbot.waitUntil(lambda: "health.sample" in journal_kinds(window), timeout=10000)
+    window.stop_live()
+    qtbot.waitUntil(lambda: not window.session.live, timeout=10000)
+    qtbot.waitUntil(lambda: "session.ended" in journal_kinds(window), timeout=10000)
+    kinds = journal_kinds(window)
+    assert (
+        kinds.index("session.started") < kinds.index("health.sample") < kinds.index("session.ended")
+    )
