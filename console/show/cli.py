@@ -1,4 +1,4 @@
-"""Headless show commands: ``verify-lottery`` and ``show-state``.
+"""Headless show commands: ``new-show``, ``catalog``, ``verify-lottery`` and ``show-state``.
 
 ``console/cli.py`` calls :func:`register` with its sub-parsers and its name → function table.
 """
@@ -32,6 +32,60 @@ def register(subparsers: Any, commands: dict[str, Callable[[argparse.Namespace],
         "--at", type=float, metavar="EPOCH", help="countdowns as at this time (default: now)"
     )
     commands["show-state"] = cmd_show_state
+
+    n = subparsers.add_parser("new-show", help="create an empty show folder to prepare")
+    n.add_argument("show", metavar="SHOW", help="new folder")
+    n.add_argument("--title", required=True)
+    n.add_argument("--platform", default="douyin")
+    commands["new-show"] = cmd_new_show
+
+    c = subparsers.add_parser("catalog", help="import or export a show's products (CSV or JSON)")
+    c.add_argument("action", choices=["import", "export"])
+    c.add_argument("show", metavar="SHOW", help="show folder")
+    c.add_argument("file", metavar="FILE", help="a .csv or .json file")
+    c.add_argument(
+        "--valid-rows-only",
+        action="store_true",
+        help="import the valid rows even when some rows are bad (they are listed, not imported)",
+    )
+    c.add_argument(
+        "--fetch-images",
+        action="store_true",
+        help="download http(s) product images into the show folder",
+    )
+    commands["catalog"] = cmd_catalog
+
+
+def cmd_new_show(args: argparse.Namespace) -> int:
+    from console.show.folder import ShowFolder
+
+    folder = ShowFolder.create(args.show, args.title, platform=args.platform)
+    print(f"created show '{args.title}' in {folder.path}")
+    return 0
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    """Import is all-or-nothing unless --valid-rows-only; either way every bad row is listed."""
+    from console.show.catalog import export_catalog, import_catalog, localize_images
+    from console.show.folder import ShowFolder
+
+    folder = ShowFolder.open(args.show)
+    catalog = folder.load_catalog()
+    if args.action == "export":
+        export_catalog(catalog, args.file)
+        print(f"exported {len(catalog)} products to {args.file}")
+        return 0
+    result = import_catalog(args.file)
+    for error in result.errors:
+        print(f"bad row: {error}")
+    count = catalog.apply_import(result, accept_partial=args.valid_rows_only)
+    problems = localize_images(catalog, folder.path) if args.fetch_images else []
+    folder.save_catalog(catalog)
+    for line in problems:
+        print(f"image not fetched: {line}")
+    skipped = f", skipped {len(result.errors)} bad row(s)" if result.errors else ""
+    print(f"imported {count} products into {folder.path.name}{skipped}")
+    return 0
 
 
 def cmd_verify_lottery(args: argparse.Namespace) -> int:
