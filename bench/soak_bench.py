@@ -265,7 +265,7 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--warmup", type=float, default=30.0, help="seconds before measuring")
     ap.add_argument("--sample", type=float, default=10.0, help="seconds between samples")
-    ap.add_argument("--out", help="append the '## Soak' section to this markdown file")
+    ap.add_argument("--out", help="write the '## Soak' section of this markdown file")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
         result = run(args.minutes, args.sample, args.warmup, Path(tmp))
@@ -273,13 +273,9 @@ def main() -> None:
     text = markdown(result, command)
     print(text)
     if args.out:
-        out = Path(args.out)
-        old = out.read_text() if out.exists() else ""
-        if "\n## Soak" in old:  # replace our section, keep everything else
-            head, _, rest = old.partition("\n## Soak")
-            tail = rest.partition("\n## ")[2]
-            old = head.rstrip("\n") + "\n" + (f"\n## {tail}" if tail else "")
-        out.write_text(old.rstrip("\n") + "\n\n" + text)
+        from bench.markdown import replace_section
+
+        replace_section(args.out, "Soak", text)
 
 
 if __name__ == "__main__":

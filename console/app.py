@@ -28,18 +28,10 @@ DEMO_TITLE = "演示直播间 · Demo show"
 
 
 def demo_layout(orientation: str) -> dict[str, NormRect]:
-    """Placements of the window's own layers (the rehearsal badge; the fallback banners)."""
+    """Placements of the window's own layers (the rehearsal badge)."""
     if orientation == "portrait":
-        return {
-            "rehearsal": NormRect(0.03, 0.045, 0.34, 0.035),
-            "clock": NormRect(0.65, 0.13, 0.31, 0.05),
-            "product_card": NormRect(0.06, 0.52, 0.88, 0.06),
-        }
-    return {
-        "rehearsal": NormRect(0.02, 0.025, 0.2, 0.06),
-        "clock": NormRect(0.80, 0.05, 0.17, 0.08),
-        "product_card": NormRect(0.22, 0.80, 0.56, 0.09),
-    }
+        return {"rehearsal": NormRect(0.03, 0.045, 0.34, 0.035)}
+    return {"rehearsal": NormRect(0.02, 0.025, 0.2, 0.06)}
 
 
 def rehearsal_layer(orientation: str):  # noqa: ANN201 - a Layer
@@ -53,59 +45,11 @@ def rehearsal_layer(orientation: str):  # noqa: ANN201 - a Layer
     )
 
 
-class PinnedBannerLayer:
-    """Fallback product layer (when ``console.overlays.show_layers`` is missing): a banner
-    with the pinned product's title and price, hidden while nothing is pinned."""
-
-    name = "product_card"
-
-    def __init__(self, get_state: Callable[[], Any], rect: NormRect) -> None:
-        from console.overlays.basic import BannerStyle
-
-        self.rect = rect
-        self.enabled = True
-        self.style = BannerStyle(background="#E6FF6A00")
-        self._get_state = get_state
-
-    def text(self) -> str:
-        from console.show.money import format_money
-
-        product = self._get_state().pinned_product()
-        if product is None:
-            return ""
-        return f"讲解中 · {product.title} · {format_money(product.price_cents, product.currency)}"
-
-    @property
-    def visible(self) -> bool:
-        return self.enabled and bool(self.text())
-
-    @visible.setter
-    def visible(self, value: bool) -> None:
-        self.enabled = bool(value)
-
-    def content_key(self, t: float) -> object:
-        return self.text()
-
-    def paint(self, painter, width: int, height: int, t: float) -> None:  # noqa: ANN001
-        from console.overlays.basic import paint_box
-
-        paint_box(painter, width, height, self.text(), self.style)
-
-
 def show_layers(controller, folder, canvas: CanvasSettings) -> list:  # noqa: ANN001
-    """The show's overlay layers (product card, coupon, flash sale, lottery, poll) for ``canvas``.
+    """The show's overlay layers (product card, coupon, flash sale, lottery, poll) for ``canvas``."""
+    from console.overlays.show_layers import build_show_layers
 
-    Uses ``console.overlays.show_layers`` when it is there; otherwise a pinned-product banner
-    and the clock badge (so the window works while the overlays are being written).
-    """
     get_state = lambda: controller.state  # noqa: E731 - read from the render thread: safe
-    try:
-        from console.overlays.show_layers import build_show_layers
-    except ImportError:
-        from console.overlays.basic import ClockLayer
-
-        rects = demo_layout(canvas.orientation)
-        return [PinnedBannerLayer(get_state, rects["product_card"]), ClockLayer(rects["clock"])]
     return list(
         build_show_layers(
             get_state,
