@@ -114,7 +114,7 @@ def bench_ffmpeg(url: str, size: str, seconds: float, workdir: Path) -> Result:
         "-re", "-stream_loop", "-1", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", size, "-r", str(FPS), "-i", str(raw),
         "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
         "-t", str(seconds), "-map", "0:v", "-map", "1:a",
-        "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-b:v", br, "-maxrate", br,
+        "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-thread_type", "slice", "-b:v", br, "-maxrate", br,
         "-bufsize", br, "-g", str(2 * FPS), "-keyint_min", str(2 * FPS), "-sc_threshold", "0", "-bf", "0",
         "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000",
         "-f", "flv", f"{url}/ffmpeg-{size}",
@@ -163,6 +163,10 @@ def render_markdown(results: list[Result], seconds: float, command: str) -> str:
             f"| {r.label} | {r.size} | {r.cpu_ms_per_frame:.1f} | {ratio:.2f} | {r.fps:.1f} | {r.dropped} | {lat} | {q} |"
         )
     lines += [
+        "",
+        "Both encode with x264's sliced threads (PyAV's default thread type, and `-thread_type slice`",
+        "for ffmpeg): the ffmpeg CLI otherwise switches libx264 to frame threads, which costs less",
+        "CPU but adds a frame of latency per thread — not what a live console wants.",
         "",
         "Latency is capture-to-send inside the console: from the moment the render loop finished a",
         "picture to the moment its encoded tag was handed to the outputs (encode + FLV interleave,",

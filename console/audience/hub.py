@@ -1,16 +1,25 @@
 """AudienceHub: where every audience source's events meet the show.
 
     source threads ─ submit(event) ─> bounded queue (full: the new event is dropped, counted)
-        hub thread ─> dedupe (platform, msg_id) ─> moderation (hidden / flagged)
-                   ─> Journal.append("audience.<type>")  (durable before anyone sees it)
-                   ─> show reactions through the controller:
+        hub thread: takes what is queued, up to ``batch_size`` (500) events at a time
+                   ─> dedupe (platform, msg_id) ─> moderation (hidden / flagged), each event
+                   ─> Journal.append_many(batch)  (one transaction, one commit: durable before
+                      anyone sees it)
+                   ─> per event, in order, show reactions through the controller:
                         lottery keyword/like/follow entry → AddLotteryEntrant
                         paid order for a catalog product  → RecordSale (flash sale price if running)
                         "想要 / want" comment             → per-product want counter
                    ─> subscribers (chat overlay, chat panel, analytics): ``callback(item)``
 
-Subscribers run on the hub thread; one that raises is logged and the others still run. A UI
-subscriber must hand over to the UI thread itself (queued signal).
+Subscribers run on the hub thread, after the batch is journaled, in arrival order; one that
+raises is logged and the others still run. A UI subscriber must hand over to the UI thread itself
+(queued signal).
+
+Batching is what keeps a chat flood (5 000 events/s) cheap: a durable commit costs a few hundred
+microseconds (an fsync), so one commit per event caps the hub at a few thousand events/s, while
+one commit per batch costs the same whatever the batch size. Under light load a batch is a single
+event, so nothing waits for a batch to fill. Likes are not coalesced: every like is a message
+with its own (platform, msg_id), journaled as such (replay and analytics read them one by one).
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ log = logging.getLogger(__name__)
 
 AUDIENCE_PREFIX = "audience."
 DEFAULT_WANT_WORDS = ("想要", "要了", "求链接", "上链接", "want", "wantit", "wantone")
+DEFAULT_BATCH = 500
 _STOP = object()
 
 
@@ -68,6 +78,10 @@ class HubStats:
     sales_recorded: int = 0
     sales_refused: int = 0
     subscriber_errors: int = 0
+    failed: int = 0  # an unexpected error while processing (logged): not journaled, not shown
+    queue_max: int = 0  # the deepest the queue has been (never more than its bound)
+    batches: int = 0  # journal transactions (one per batch of new events)
+    batch_max: int = 0  # the most events handled in one batch
     by_type: Counter = field(default_factory=Counter)
 
 
@@ -93,12 +107,15 @@ class AudienceHub:
         dedupe_size: int = 100_000,
         want_words: Iterable[str] = DEFAULT_WANT_WORDS,
         clock: Callable[[], float] | None = None,
+        batch_size: int = DEFAULT_BATCH,
     ) -> None:
         self.controller = controller
         self.journal = journal if journal is not None else getattr(controller, "journal", None)
         self.moderator = moderator or Moderator()
         self.clock = clock or (controller.now if controller is not None else time.time)
         self.stats = HubStats()
+        self.queue_size = queue_size
+        self.batch_size = max(1, batch_size)
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=queue_size)
         self._dedupe = Deduper(dedupe_size)
         self._want_words = [match_key(w) for w in want_words if match_key(w)]
@@ -129,6 +146,10 @@ class AudienceHub:
             with self._lock:
                 self.stats.dropped_queue_full += 1
             return False
+        depth = self._queue.qsize()
+        if depth > self.stats.queue_max:
+            with self._lock:
+                self.stats.queue_max = max(self.stats.queue_max, depth)
         return True
 
     @property
@@ -187,53 +208,89 @@ class AudienceHub:
 
     def _loop(self) -> None:
         while True:
-            item = self._queue.get()
-            if item is _STOP:
+            first = self._queue.get()
+            if first is _STOP:
                 return
-            self._process_one(item)
+            batch = [first]
+            stop = False
+            while len(batch) < self.batch_size:  # whatever else is queued, up to a batch
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is _STOP:
+                    stop = True
+                    break
+                batch.append(item)
+            self._process_batch(batch)
+            if stop:
+                return
 
     def process_pending(self, limit: int | None = None) -> int:
-        """Process queued events on the calling thread; returns how many were handled."""
+        """Process queued events on the calling thread (in batches); returns how many were
+        handled (duplicates included)."""
         n = 0
         while limit is None or n < limit:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
+            size = self.batch_size if limit is None else min(self.batch_size, limit - n)
+            batch = []
+            while len(batch) < size:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is not _STOP:
+                    batch.append(item)
+            if not batch:
                 break
-            if item is _STOP:
-                continue
-            self._process_one(item)
-            n += 1
+            self._process_batch(batch)
+            n += len(batch)
         return n
 
     # ---- processing
 
-    def _process_one(self, event: AudienceEvent) -> None:
+    def _process_batch(self, events: list[AudienceEvent]) -> None:
+        """Dedupe and moderate each event, journal the new ones in one transaction, then react
+        and hand them to the subscribers, in arrival order."""
+        items: list[AudienceItem] = []
         with self._process_lock:
-            try:
-                item = self._process(event)
-            except Exception:
-                log.exception("audience event %s failed", event.key)
-                return
-        if item is None:
+            fresh: list[tuple[AudienceEvent, Any]] = []
+            duplicates = 0
+            for event in events:
+                try:
+                    if self._dedupe.seen(event.key):
+                        duplicates += 1
+                        continue
+                    fresh.append((event, self.moderator.check(event)))
+                except Exception:
+                    self._failed(event)
+            if duplicates:
+                with self._lock:
+                    self.stats.duplicates += duplicates
+            seqs = self._journal_batch(fresh)
+            for (event, verdict), journal_seq in zip(fresh, seqs, strict=True):
+                try:
+                    items.append(self._react(event, verdict, journal_seq))
+                except Exception:
+                    self._failed(event)
+        if not items:
             return
         with self._lock:
             subscribers = list(self._subscribers)
-        for callback in subscribers:
-            try:
-                callback(item)
-            except Exception:
-                with self._lock:
-                    self.stats.subscriber_errors += 1
-                log.exception("audience subscriber %r failed", callback)
+        for item in items:
+            for callback in subscribers:
+                try:
+                    callback(item)
+                except Exception:
+                    with self._lock:
+                        self.stats.subscriber_errors += 1
+                    log.exception("audience subscriber %r failed", callback)
 
-    def _process(self, event: AudienceEvent) -> AudienceItem | None:
-        if self._dedupe.seen(event.key):
-            with self._lock:
-                self.stats.duplicates += 1
-            return None
-        verdict = self.moderator.check(event)
-        journal_seq = self._journal(event, verdict.flags)
+    def _failed(self, event: AudienceEvent) -> None:
+        with self._lock:
+            self.stats.failed += 1
+        log.exception("audience event %s failed", event.key)
+
+    def _react(self, event: AudienceEvent, verdict: Any, journal_seq: int) -> AudienceItem:
         state = getattr(self.controller, "state", None)
         product_id, title = self._product_of(event, state)
         want = False
@@ -276,20 +333,42 @@ class AudienceHub:
             journal_seq=journal_seq,
         )
 
-    def _journal(self, event: AudienceEvent, flags: tuple[str, ...]) -> int:
-        if self.journal is None:
-            return 0
-        payload = event.to_dict()
-        if flags:
-            payload["moderation"] = list(flags)
+    def _journal_batch(self, fresh: list[tuple[AudienceEvent, Any]]) -> list[int]:
+        """Journal the batch in one transaction; the journal seq of each event (0: not
+        journaled). A journal without ``append_many`` gets one ``append`` per event."""
+        if self.journal is None or not fresh:
+            return [0] * len(fresh)
+        ts = float(self.clock())
+        rows = []
+        for event, verdict in fresh:
+            payload = event.to_dict()
+            if verdict.flags:
+                payload["moderation"] = list(verdict.flags)
+            rows.append((AUDIENCE_PREFIX + event.type, payload, f"audience:{event.platform}", ts))
+        append_many = getattr(self.journal, "append_many", None)
+        if append_many is not None:
+            try:
+                journaled = append_many(rows)
+            except UserError as exc:  # the disk: nothing of the batch was written
+                with self._lock:
+                    self.stats.journal_errors += len(rows)
+                log.error("%d audience events not journaled: %s", len(rows), exc)
+                return [0] * len(rows)
+            except Exception:  # one odd payload: fall back to one transaction per event
+                log.exception("audience batch not journaled; journaling event by event")
+            else:
+                with self._lock:
+                    self.stats.journaled += len(journaled)
+                    self.stats.batches += 1
+                    self.stats.batch_max = max(self.stats.batch_max, len(journaled))
+                return [e.seq for e in journaled]
+        return [self._journal_one(row) for row in rows]
+
+    def _journal_one(self, row: tuple[str, dict[str, Any], str, float]) -> int:
+        kind, payload, actor, ts = row
         try:
-            journaled = self.journal.append(
-                AUDIENCE_PREFIX + event.type,
-                payload,
-                actor=f"audience:{event.platform}",
-                ts=float(self.clock()),
-            )
-        except UserError as exc:
+            journaled = self.journal.append(kind, payload, actor=actor, ts=ts)
+        except Exception as exc:
             with self._lock:
                 self.stats.journal_errors += 1
             log.error("audience event not journaled: %s", exc)

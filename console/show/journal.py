@@ -3,7 +3,8 @@
 One generic table (``seq, ts, kind, payload, actor``) holds show events (kinds ``show.*``) and,
 from other parts of the console, audience events and stream-health samples, so the schema knows
 nothing about any of them. WAL mode with ``synchronous=FULL``: when :meth:`Journal.append`
-returns, the event survives a crash or a power cut.
+returns, the event survives a crash or a power cut; :meth:`Journal.append_many` writes a batch
+in one transaction (one commit, one fsync), all or nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,6 +122,41 @@ class Journal:
             seq = cur.lastrowid
         assert seq is not None
         return Event(seq=seq, ts=ts, kind=kind, payload=json.loads(text), actor=actor)
+
+    def append_many(self, rows: Sequence[tuple[str, dict[str, Any], str, float]]) -> list[Event]:
+        """Write ``(kind, payload, actor, ts)`` rows in one transaction and commit once.
+
+        All or nothing: when this returns, every row is durable (WAL, ``synchronous=FULL``) and
+        numbered in order; when it raises (:class:`UserError`), none was written. One commit
+        per batch instead of one per event is what lets the audience hub keep up with a flood.
+        """
+        if not rows:
+            return []
+        texts = [canonical_json(payload) for _kind, payload, _actor, _ts in rows]
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    seqs = [
+                        self._conn.execute(
+                            "INSERT INTO events (ts, kind, payload, actor) VALUES (?, ?, ?, ?)",
+                            (ts, kind, text, actor),
+                        ).lastrowid
+                        for (kind, _payload, actor, ts), text in zip(rows, texts, strict=True)
+                    ]
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise UserError(
+                    f"cannot write to journal {self.path} ({exc}): check free disk space"
+                ) from None
+        return [
+            Event(seq=seq, ts=ts, kind=kind, payload=json.loads(text), actor=actor)
+            for seq, (kind, _payload, actor, ts), text in zip(seqs, rows, texts, strict=True)
+        ]
 
     def events(self, prefix: str = "", after_seq: int = 0) -> Iterator[Event]:
         """Events in order, optionally only kinds starting with ``prefix`` (e.g. ``"show."``)."""
