@@ -265,6 +265,9 @@ def run_window(show_path: str | None = None, argv: list[str] | None = None) -> i
             QMessageBox.critical(None, "Live Console", f"The show could not be opened:\n\n{exc}")
         raise  # console.cli prints it as one line and exits non-zero
     window.show()
+    from console.runtime import freeze_startup_heap
+
+    freeze_startup_heap()
     return app.exec()
 
 

@@ -255,6 +255,9 @@ def _run_pipeline(
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     failure: str | None = None
     pipeline.start()
+    from console.runtime import freeze_startup_heap
+
+    freeze_startup_heap()
     stats = pipeline.stats()
     if stats.encoder_fallback:
         print(f"warning: {stats.encoder_fallback}", file=sys.stderr)

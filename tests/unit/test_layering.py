@@ -1,0 +1,39 @@
+"""The core stays free of the GUI: a lint contract over the package's imports."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+CONSOLE = Path(__file__).resolve().parents[2] / "console"
+
+# package → module prefixes it must never import
+FORBIDDEN = {
+    "show": ("PySide6", "console.ui", "console.media", "console.overlays"),
+    "audience": ("PySide6", "console.ui", "console.media"),
+    "analytics": ("PySide6", "console.ui", "console.media"),
+    "media": ("PySide6.QtWidgets", "console.ui"),
+    "overlays": ("PySide6.QtWidgets", "console.ui"),
+}
+
+
+def imports(path: Path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_keeps_its_layer(package: str) -> None:
+    bad = []
+    for path in sorted((CONSOLE / package).rglob("*.py")):
+        for name in imports(path):
+            if any(name == p or name.startswith(p + ".") for p in FORBIDDEN[package]):
+                bad.append(f"{path.relative_to(CONSOLE.parent)} imports {name}")
+    assert not bad, bad
