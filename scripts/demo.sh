@@ -4,7 +4,7 @@
 # headless and prints where the recording is. Extra arguments go to `live-console`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --app
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec .venv/bin/live-console "$@"
 fi
