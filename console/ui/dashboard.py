@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +52,7 @@ class _Tile(QFrame):
         self.value.setFont(font)
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
 
 class DashboardPanel(QWidget):
@@ -94,6 +96,7 @@ class DashboardPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(grid)
         layout.addWidget(self.pinned)
+        layout.addStretch(1)
         layout.addLayout(bottom)
         self.retranslate()
         self.timer = QTimer(self, interval=interval_ms, timeout=self.refresh)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from console.show.commands import PinProduct
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def journal_kinds(window) -> list[str]:  # noqa: ANN001
@@ -21,6 +25,9 @@ def test_dashboard_follows_the_show_and_writes_the_report(make_window, qtbot) ->
         return product.title in window.dashboard.pinned.text()
 
     qtbot.waitUntil(pinned_shown, timeout=5000)
+    window.dashboard_dock.raise_()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    window.dashboard_dock.grab().save(str(SCREENSHOTS / "dashboard.png"))
 
     window.export_report()
     report = window.show_folder.path / "reports" / "report.html"
