@@ -478,7 +478,15 @@ class MainWindow(QMainWindow):
         self.ingest_status_action.setEnabled(False)
         self.blocked_words_action = QAction(self)
         self.blocked_words_action.triggered.connect(self.edit_blocked_words)
-        for act in (self.sim_action, None, self.ingest_action, self.ingest_status_action):
+        self.replay_action = QAction(self, checkable=True)
+        self.replay_action.toggled.connect(self.set_replay)
+        for act in (
+            self.sim_action,
+            self.replay_action,
+            None,
+            self.ingest_action,
+            self.ingest_status_action,
+        ):
             if act is None:
                 self.audience_menu.addSeparator()
             else:
@@ -753,6 +761,40 @@ class MainWindow(QMainWindow):
             self.audience.stop_plugin("simulated_audience")
         self._save_audience_prefs()
 
+    def set_replay(self, on: bool, path: str | None = None, speed: float = 1.0) -> None:
+        """Audience ▸ Replay a recorded chat: a JSONL event log (e.g. an earlier show's journal
+        export) played into this show — rehearsal only, like the simulated audience."""
+        if self.audience is None:
+            return
+        if not on:
+            self.audience.stop_plugin("replay")
+            return
+        if not self.settings.rehearsal:
+            self._uncheck(self.replay_action)
+            self.add_notice(
+                self.tr(
+                    "A replayed chat runs only in rehearsal: it must never reach a real broadcast."
+                )
+            )
+            return
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self,
+                self.tr("Replay a recorded chat"),
+                "",
+                self.tr("Event logs (*.jsonl);;All files (*)"),
+            )
+        if not path:
+            self._uncheck(self.replay_action)
+            return
+        self.audience.start_plugin("replay", {"path": path, "speed": speed})
+
+    @staticmethod
+    def _uncheck(action: QAction) -> None:
+        action.blockSignals(True)
+        action.setChecked(False)
+        action.blockSignals(False)
+
     def set_ingest(self, on: bool) -> None:
         """Audience ▸ Local ingest: HTTP/WebSocket on 127.0.0.1 at the chosen port."""
         if self.audience is None:
@@ -805,9 +847,11 @@ class MainWindow(QMainWindow):
             self._save_audience_prefs()
 
     def _audience_status(self, status: PluginStatus) -> None:
-        action = {"simulated_audience": self.sim_action, "local_ingest": self.ingest_action}.get(
-            status.name
-        )
+        action = {
+            "simulated_audience": self.sim_action,
+            "local_ingest": self.ingest_action,
+            "replay": self.replay_action,
+        }.get(status.name)
         if action is not None and status.state == "failed" and action.isChecked():
             action.blockSignals(True)  # it stopped by itself: the menu says so, prefs keep it
             action.setChecked(False)
@@ -891,6 +935,7 @@ class MainWindow(QMainWindow):
         self.sim_action.setText(self.tr("&Simulated audience (rehearsal only)"))
         self.ingest_port_action.setText(self.tr("Ingest &port…"))
         self.blocked_words_action.setText(self.tr("&Blocked words…"))
+        self.replay_action.setText(self.tr("&Replay a recorded chat… (rehearsal only)"))
         if self.chat_dock is not None:
             self.chat_dock.setWindowTitle(self.tr("Chat"))
             self.chat_dock.toggleViewAction().setText(self.tr("&Chat panel"))

@@ -887,57 +887,57 @@
 <context>
     <name>DashboardPanel</name>
     <message>
-        <location filename="../../console/ui/dashboard.py" line="105" />
+        <location filename="../../console/ui/dashboard.py" line="108" />
         <source>Viewers now</source>
         <translation>当前在线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/dashboard.py" line="106" />
+        <location filename="../../console/ui/dashboard.py" line="109" />
         <source>Comments / min</source>
         <translation>每分钟评论</translation>
     </message>
     <message>
-        <location filename="../../console/ui/dashboard.py" line="107" />
+        <location filename="../../console/ui/dashboard.py" line="110" />
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../console/ui/dashboard.py" line="108" />
+        <location filename="../../console/ui/dashboard.py" line="111" />
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/dashboard.py" line="109" />
+        <location filename="../../console/ui/dashboard.py" line="112" />
         <source>GMV</source>
         <translation>成交额</translation>
     </message>
     <message>
-        <location filename="../../console/ui/dashboard.py" line="110" />
+        <location filename="../../console/ui/dashboard.py" line="113" />
         <source>Conversion</source>
         <translation>转化率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/dashboard.py" line="114" />
+        <location filename="../../console/ui/dashboard.py" line="117" />
         <source>Report…</source>
         <translation>生成复盘报告…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/dashboard.py" line="136" />
+        <location filename="../../console/ui/dashboard.py" line="139" />
         <source>Peak {0} · {1} different viewers seen</source>
         <translation>峰值 {0} · 累计 {1} 位观众</translation>
     </message>
     <message>
-        <location filename="../../console/ui/dashboard.py" line="142" />
+        <location filename="../../console/ui/dashboard.py" line="145" />
         <source>Pinned: –</source>
         <translation>讲解中：–</translation>
     </message>
     <message>
-        <location filename="../../console/ui/dashboard.py" line="146" />
+        <location filename="../../console/ui/dashboard.py" line="149" />
         <source>Pinned: {0} for {1} · {2} orders · {3} · {4} carts · {5} comments · conversion {6}</source>
         <translation>讲解中：{0}，已 {1} · {2} 单 · {3} · {4} 次加购 · {5} 条评论 · 转化率 {6}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/dashboard.py" line="160" />
+        <location filename="../../console/ui/dashboard.py" line="163" />
         <source>Stream: {0} dropped · {1} reconnects · {2}</source>
         <translation>推流：丢帧 {0} · 重连 {1} 次 · {2}</translation>
     </message>
@@ -1300,615 +1300,635 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="693" />
+        <location filename="../../console/ui/main_window.py" line="701" />
         <source>Dashboard</source>
         <translation>数据看板</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="709" />
+        <location filename="../../console/ui/main_window.py" line="717" />
         <source>Writing the show report…</source>
         <translation>正在生成复盘报告…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="712" />
+        <location filename="../../console/ui/main_window.py" line="720" />
         <source>Report written: {0}</source>
         <translation>复盘报告已生成：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="713" />
+        <location filename="../../console/ui/main_window.py" line="721" />
         <source>Report failed: {0}</source>
         <translation>复盘报告生成失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="746" />
+        <location filename="../../console/ui/main_window.py" line="754" />
         <source>The simulated audience runs only in rehearsal: faked comments or orders on a real broadcast are forbidden.</source>
         <translation>模拟观众只能在彩排中使用：正式直播中禁止虚假评论或订单。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="770" />
+        <location filename="../../console/ui/main_window.py" line="776" />
+        <source>A replayed chat runs only in rehearsal: it must never reach a real broadcast.</source>
+        <translation>回放的评论只能用于彩排，绝不能出现在真实直播中。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="783" />
+        <source>Replay a recorded chat</source>
+        <translation>回放已录制的评论</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="785" />
+        <source>Event logs (*.jsonl);;All files (*)</source>
+        <translation>事件日志 (*.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="812" />
         <source>Local ingest port</source>
         <translation>本机接入端口</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="771" />
+        <location filename="../../console/ui/main_window.py" line="813" />
         <source>Port on 127.0.0.1 for HTTP POST /v1/events and WebSocket /v1/ws:</source>
         <translation>127.0.0.1 上的端口（HTTP POST /v1/events 与 WebSocket /v1/ws）：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="793" />
+        <location filename="../../console/ui/main_window.py" line="835" />
         <source>Blocked words</source>
         <translation>屏蔽词</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="795" />
+        <location filename="../../console/ui/main_window.py" line="837" />
         <source>One word or phrase a line. Chat containing one is hidden from the stream and shown flagged here.</source>
         <translation>每行一个词或短语。含屏蔽词的评论不上直播画面，在这里带标记显示。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="818" />
+        <location filename="../../console/ui/main_window.py" line="862" />
         <source>Audience source {0} stopped: {1}</source>
         <translation>观众来源 {0} 已停止：{1}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="826" />
+        <location filename="../../console/ui/main_window.py" line="870" />
         <source>Ingest: listening on http://127.0.0.1:{0}</source>
         <translation>接入：正在监听 http://127.0.0.1:{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="828" />
+        <location filename="../../console/ui/main_window.py" line="872" />
         <source>Ingest: failed — {0}</source>
         <translation>接入：失败——{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="830" />
+        <location filename="../../console/ui/main_window.py" line="874" />
         <source>Ingest: off (port {0})</source>
         <translation>接入：关闭（端口 {0}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="833" />
+        <location filename="../../console/ui/main_window.py" line="877" />
         <source>Local &amp;ingest (HTTP/WebSocket on 127.0.0.1:{0})</source>
         <translation>本机接入(&amp;I)（HTTP/WebSocket，127.0.0.1:{0}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="848" />
+        <location filename="../../console/ui/main_window.py" line="892" />
         <source>Sources</source>
         <translation>信号源</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="849" />
+        <location filename="../../console/ui/main_window.py" line="893" />
         <source>Audio mixer</source>
         <translation>混音</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="850" />
+        <location filename="../../console/ui/main_window.py" line="894" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="851" />
+        <location filename="../../console/ui/main_window.py" line="895" />
         <source>Destinations</source>
         <translation>推流目的地</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="852" />
+        <location filename="../../console/ui/main_window.py" line="896" />
         <source>Stream health</source>
         <translation>推流状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="853" />
+        <location filename="../../console/ui/main_window.py" line="897" />
         <source>Canvas and encoding</source>
         <translation>画布与编码</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="857" />
+        <location filename="../../console/ui/main_window.py" line="901" />
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="857" />
+        <location filename="../../console/ui/main_window.py" line="901" />
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="860" />
+        <location filename="../../console/ui/main_window.py" line="904" />
         <source>Orientation</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="861" />
+        <location filename="../../console/ui/main_window.py" line="905" />
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="862" />
+        <location filename="../../console/ui/main_window.py" line="906" />
         <source>Frame rate</source>
         <translation>帧率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="863" />
+        <location filename="../../console/ui/main_window.py" line="907" />
         <source>Video bitrate</source>
         <translation>视频码率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="864" />
+        <location filename="../../console/ui/main_window.py" line="908" />
         <source>Encoder</source>
         <translation>编码器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="868" />
+        <location filename="../../console/ui/main_window.py" line="912" />
         <source>Portrait 9:16</source>
         <translation>竖屏 9:16</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="869" />
+        <location filename="../../console/ui/main_window.py" line="913" />
         <source>Landscape 16:9</source>
         <translation>横屏 16:9</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="870" />
+        <location filename="../../console/ui/main_window.py" line="914" />
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="872" />
+        <location filename="../../console/ui/main_window.py" line="916" />
         <source>Restarts the preview with the new canvas; not while live</source>
         <translation>以新画布重启预览；直播中不可修改</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="874" />
+        <location filename="../../console/ui/main_window.py" line="918" />
         <source>Find cameras</source>
         <translation>查找摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="875" />
+        <location filename="../../console/ui/main_window.py" line="919" />
         <source>Add music…</source>
         <translation>添加音乐…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="876" />
+        <location filename="../../console/ui/main_window.py" line="920" />
         <source>Master</source>
         <translation>总输出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="877" />
+        <location filename="../../console/ui/main_window.py" line="921" />
         <source>Raise</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="878" />
+        <location filename="../../console/ui/main_window.py" line="922" />
         <source>Lower</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="879" />
+        <location filename="../../console/ui/main_window.py" line="923" />
         <source>Edit layout</source>
         <translation>编辑布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="881" />
+        <location filename="../../console/ui/main_window.py" line="925" />
         <source>Drag overlays on the preview to move them; drag a corner to resize</source>
         <translation>在预览上拖动叠加层即可移动；拖动角点可调整大小</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="883" />
+        <location filename="../../console/ui/main_window.py" line="927" />
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="884" />
+        <location filename="../../console/ui/main_window.py" line="928" />
         <source>&amp;Console</source>
         <translation>控制台(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="885" />
+        <location filename="../../console/ui/main_window.py" line="929" />
         <source>&amp;Rehearsal mode (nothing leaves this machine)</source>
         <translation>彩排模式（不向外推流）(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="886" />
+        <location filename="../../console/ui/main_window.py" line="930" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="887" />
+        <location filename="../../console/ui/main_window.py" line="931" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="888" />
+        <location filename="../../console/ui/main_window.py" line="932" />
         <source>System language</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="889" />
+        <location filename="../../console/ui/main_window.py" line="933" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="890" />
+        <location filename="../../console/ui/main_window.py" line="934" />
         <source>&amp;Audience</source>
         <translation>观众(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="891" />
+        <location filename="../../console/ui/main_window.py" line="935" />
         <source>&amp;Simulated audience (rehearsal only)</source>
         <translation>模拟观众(&amp;S)（仅彩排）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="892" />
+        <location filename="../../console/ui/main_window.py" line="936" />
         <source>Ingest &amp;port…</source>
         <translation>接入端口(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="893" />
+        <location filename="../../console/ui/main_window.py" line="937" />
         <source>&amp;Blocked words…</source>
         <translation>屏蔽词(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="895" />
+        <location filename="../../console/ui/main_window.py" line="938" />
+        <source>&amp;Replay a recorded chat… (rehearsal only)</source>
+        <translation>回放已录制的评论…（仅彩排）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="940" />
         <source>Chat</source>
         <translation>评论</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="896" />
+        <location filename="../../console/ui/main_window.py" line="941" />
         <source>&amp;Chat panel</source>
         <translation>评论面板(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="898" />
+        <location filename="../../console/ui/main_window.py" line="943" />
         <source>Open the assistant in its own &amp;window</source>
         <translation>在独立窗口中打开助理面板(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="900" />
+        <location filename="../../console/ui/main_window.py" line="945" />
         <source>Assistant</source>
         <translation>助理</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="901" />
+        <location filename="../../console/ui/main_window.py" line="946" />
         <source>&amp;Assistant panel</source>
         <translation>助理面板(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="902" />
+        <location filename="../../console/ui/main_window.py" line="947" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="903" />
+        <location filename="../../console/ui/main_window.py" line="948" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="904" />
+        <location filename="../../console/ui/main_window.py" line="949" />
         <source>Starting the preview…</source>
         <translation>正在启动预览…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="905" />
-        <location filename="../../console/ui/main_window.py" line="954" />
-        <location filename="../../console/ui/main_window.py" line="987" />
+        <location filename="../../console/ui/main_window.py" line="950" />
+        <location filename="../../console/ui/main_window.py" line="999" />
+        <location filename="../../console/ui/main_window.py" line="1032" />
         <source>REHEARSAL</source>
         <translation>彩排</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="916" />
+        <location filename="../../console/ui/main_window.py" line="961" />
         <source>No OS keyring ({0}): stream keys are kept in memory for this session only.</source>
         <translation>没有可用的系统钥匙串（{0}）：推流密钥只在本次运行期间保存在内存中。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="937" />
+        <location filename="../../console/ui/main_window.py" line="982" />
         <source>Stop before switching between rehearsal and live.</source>
         <translation>请先停止，再在彩排与正式直播之间切换。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="951" />
+        <location filename="../../console/ui/main_window.py" line="996" />
         <source>The simulated audience is still attached: going live to a platform is refused until you switch it off (Audience menu).</source>
         <translation>模拟观众仍在接入：关闭它之前（“观众”菜单）无法开播到平台。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="964" />
+        <location filename="../../console/ui/main_window.py" line="1009" />
         <source>REHEARSAL · 彩排</source>
         <translation>彩排 · REHEARSAL</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="966" />
-        <location filename="../../console/ui/main_window.py" line="989" />
+        <location filename="../../console/ui/main_window.py" line="1011" />
+        <location filename="../../console/ui/main_window.py" line="1034" />
         <source>ON AIR</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="968" />
+        <location filename="../../console/ui/main_window.py" line="1013" />
         <source>OFF AIR</source>
         <translation>未开播</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="974" />
-        <location filename="../../console/ui/main_window.py" line="1737" />
+        <location filename="../../console/ui/main_window.py" line="1019" />
+        <location filename="../../console/ui/main_window.py" line="1782" />
         <source>Stop rehearsal</source>
         <translation>结束彩排</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="974" />
-        <location filename="../../console/ui/main_window.py" line="1737" />
+        <location filename="../../console/ui/main_window.py" line="1019" />
+        <location filename="../../console/ui/main_window.py" line="1782" />
         <source>Stop stream</source>
         <translation>结束直播</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="976" />
-        <location filename="../../console/ui/main_window.py" line="1680" />
+        <location filename="../../console/ui/main_window.py" line="1021" />
+        <location filename="../../console/ui/main_window.py" line="1725" />
         <source>Start rehearsal</source>
         <translation>开始彩排</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="976" />
-        <location filename="../../console/ui/main_window.py" line="1680" />
+        <location filename="../../console/ui/main_window.py" line="1021" />
+        <location filename="../../console/ui/main_window.py" line="1725" />
         <source>Go live</source>
         <translation>开播</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="978" />
+        <location filename="../../console/ui/main_window.py" line="1023" />
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="992" />
+        <location filename="../../console/ui/main_window.py" line="1037" />
         <source>Live Console</source>
         <translation>直播控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1002" />
+        <location filename="../../console/ui/main_window.py" line="1047" />
         <source>Rehearsal always records a local copy.</source>
         <translation>彩排始终会录制到本机。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1031" />
+        <location filename="../../console/ui/main_window.py" line="1076" />
         <source>The preview could not start: {0}</source>
         <translation>预览无法启动：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1071" />
+        <location filename="../../console/ui/main_window.py" line="1116" />
         <source>Searching…</source>
         <translation>查找中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1079" />
+        <location filename="../../console/ui/main_window.py" line="1124" />
         <source>No camera found. Connect one and search again, or use a media file.</source>
         <translation>未找到摄像头。请连接后重新查找，或使用媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1089" />
+        <location filename="../../console/ui/main_window.py" line="1134" />
         <source>Test pattern</source>
         <translation>测试图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1091" />
+        <location filename="../../console/ui/main_window.py" line="1136" />
         <source>Camera {0}</source>
         <translation>摄像头 {0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1096" />
+        <location filename="../../console/ui/main_window.py" line="1141" />
         <source>Media file…</source>
         <translation>媒体文件…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1097" />
+        <location filename="../../console/ui/main_window.py" line="1142" />
         <source>Image…</source>
         <translation>图片…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1098" />
+        <location filename="../../console/ui/main_window.py" line="1143" />
         <source>Camera or stream URL…</source>
         <translation>摄像头或网络流地址…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1106" />
+        <location filename="../../console/ui/main_window.py" line="1151" />
         <source>Test tone</source>
         <translation>测试音</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1107" />
+        <location filename="../../console/ui/main_window.py" line="1152" />
         <source>Silence</source>
         <translation>静音信号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1108" />
+        <location filename="../../console/ui/main_window.py" line="1153" />
         <source>Microphone (system default)</source>
         <translation>麦克风（系统默认）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1110" />
+        <location filename="../../console/ui/main_window.py" line="1155" />
         <source>Microphone: {0}</source>
         <translation>麦克风：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1116" />
+        <location filename="../../console/ui/main_window.py" line="1161" />
         <source>Audio file…</source>
         <translation>音频文件…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1125" />
+        <location filename="../../console/ui/main_window.py" line="1170" />
         <source>Choose a media file</source>
         <translation>选择媒体文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1127" />
+        <location filename="../../console/ui/main_window.py" line="1172" />
         <source>Media (*.mp4 *.mov *.mkv *.flv *.webm);;All files (*)</source>
         <translation>媒体 (*.mp4 *.mov *.mkv *.flv *.webm);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1133" />
+        <location filename="../../console/ui/main_window.py" line="1178" />
         <source>Choose an image</source>
         <translation>选择图片</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1135" />
+        <location filename="../../console/ui/main_window.py" line="1180" />
         <source>Images (*.png *.jpg *.jpeg *.webp);;All files (*)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.webp);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1143" />
+        <location filename="../../console/ui/main_window.py" line="1188" />
         <source>Camera or stream</source>
         <translation>摄像头或网络流</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1144" />
+        <location filename="../../console/ui/main_window.py" line="1189" />
         <source>Device index, video file path or stream URL:</source>
         <translation>设备编号、视频文件路径或网络流地址：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1163" />
+        <location filename="../../console/ui/main_window.py" line="1208" />
         <source>Choose an audio or media file</source>
         <translation>选择音频或媒体文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1165" />
+        <location filename="../../console/ui/main_window.py" line="1210" />
         <source>Media (*.mp3 *.m4a *.wav *.aac *.mp4 *.mkv);;All files (*)</source>
         <translation>媒体 (*.mp3 *.m4a *.wav *.aac *.mp4 *.mkv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1184" />
+        <location filename="../../console/ui/main_window.py" line="1229" />
         <source>Choose background music</source>
         <translation>选择背景音乐</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1186" />
+        <location filename="../../console/ui/main_window.py" line="1231" />
         <source>Audio (*.mp3 *.m4a *.wav *.aac *.flac *.mp4);;All files (*)</source>
         <translation>音频 (*.mp3 *.m4a *.wav *.aac *.flac *.mp4);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1292" />
+        <location filename="../../console/ui/main_window.py" line="1337" />
         <source>Tick to show on the stream</source>
         <translation>勾选后在直播画面中显示</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1353" />
+        <location filename="../../console/ui/main_window.py" line="1398" />
         <source>No safe-zone guide</source>
         <translation>不显示安全区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1356" />
+        <location filename="../../console/ui/main_window.py" line="1401" />
         <source>Safe zones: {0}</source>
         <translation>安全区：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1396" />
+        <location filename="../../console/ui/main_window.py" line="1441" />
         <source>Automatic (hardware if it opens)</source>
         <translation>自动（优先可用的硬件编码）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1400" />
+        <location filename="../../console/ui/main_window.py" line="1445" />
         <source>libx264 (checking hardware…)</source>
         <translation>libx264（正在检测硬件…）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1412" />
+        <location filename="../../console/ui/main_window.py" line="1457" />
         <source>Stop before changing the canvas.</source>
         <translation>请先停止，再修改画布。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1464" />
+        <location filename="../../console/ui/main_window.py" line="1509" />
         <source>No OS keyring ({0}): the key is kept in memory until you quit.</source>
         <extracomment>Set by the composition root: (orientation) → default placements for a new orientation.</extracomment>
         <translation>没有可用的系统钥匙串（{0}）：密钥只保存在内存中，退出后丢失。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1509" />
+        <location filename="../../console/ui/main_window.py" line="1554" />
         <source>Remove destination</source>
         <translation>删除推流目的地</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1510" />
+        <location filename="../../console/ui/main_window.py" line="1555" />
         <source>Remove {0} and forget its stream key?</source>
         <translation>删除 {0} 并清除其推流密钥？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1560" />
+        <location filename="../../console/ui/main_window.py" line="1605" />
         <source>Nothing to send to: add a destination or turn on the local recording.</source>
         <translation>没有推流目标：请添加推流目的地或开启本机录制。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1569" />
+        <location filename="../../console/ui/main_window.py" line="1614" />
         <source>Rehearsal cannot reach {0}: only local recording and an ingest on this machine (127.0.0.1, localhost) are allowed. Switch rehearsal off to go live.</source>
         <translation>彩排模式不能推流到 {0}：只允许本机录制和本机接收端（127.0.0.1、localhost）。正式开播请先关闭彩排模式。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1579" />
+        <location filename="../../console/ui/main_window.py" line="1624" />
         <source>Not going live: {0}</source>
         <translation>未开播：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1633" />
+        <location filename="../../console/ui/main_window.py" line="1678" />
         <source>{0}: Kuaishou keys work once and for 2 days; a used key is refused.</source>
         <translation>{0}：快手推流密钥只能使用一次，有效期 2 天；用过的密钥会被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1650" />
+        <location filename="../../console/ui/main_window.py" line="1695" />
         <source>No stream key for {0}: edit the destination and paste the key.</source>
         <translation>{0} 没有推流密钥：请编辑该目的地并粘贴密钥。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1658" />
+        <location filename="../../console/ui/main_window.py" line="1703" />
         <source>local recording</source>
         <translation>本机录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1661" />
+        <location filename="../../console/ui/main_window.py" line="1706" />
         <source>Start the rehearsal to:</source>
         <translation>开始彩排，输出到：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1661" />
+        <location filename="../../console/ui/main_window.py" line="1706" />
         <source>Go live now to:</source>
         <translation>现在开播，推流到：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1675" />
+        <location filename="../../console/ui/main_window.py" line="1720" />
         <source>⚠ Compliance: {0} phrase(s) in the show's material to review (advertising law; a warning — you decide in context):</source>
         <translation>⚠ 合规：直播物料中有 {0} 处用语需要复核（广告法；仅为提醒——请结合语境自行决定）：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1715" />
+        <location filename="../../console/ui/main_window.py" line="1760" />
         <source>Local recording</source>
         <translation>本机录制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1739" />
+        <location filename="../../console/ui/main_window.py" line="1784" />
         <source>Stop the rehearsal?</source>
         <translation>结束彩排？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1741" />
+        <location filename="../../console/ui/main_window.py" line="1786" />
         <source>End the live stream for every destination?</source>
         <translation>结束所有目的地的直播？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1765" />
+        <location filename="../../console/ui/main_window.py" line="1810" />
         <source>Recording saved: {0}</source>
         <translation>录像已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1815" />
+        <location filename="../../console/ui/main_window.py" line="1860" />
         <source>preview {0:.0f} fps</source>
         <translation>预览 {0:.0f} 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1863" />
+        <location filename="../../console/ui/main_window.py" line="1908" />
         <source>Settings not saved: {0}</source>
         <translation>设置未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1868" />
+        <location filename="../../console/ui/main_window.py" line="1913" />
         <source>Layout not saved: {0}</source>
         <translation>布局未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1900" />
+        <location filename="../../console/ui/main_window.py" line="1945" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="1900" />
+        <location filename="../../console/ui/main_window.py" line="1945" />
         <source>You are live. End the stream and quit?</source>
         <translation>正在直播。结束直播并退出？</translation>
     </message>

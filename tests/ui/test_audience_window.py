@@ -167,3 +167,25 @@ def test_local_ingest_from_the_menu_and_plugin_failures(make_window, qtbot) -> N
     assert not window.ingest_action.isChecked()
     assert "failed" in window.ingest_status_action.text()
     assert window.session.running or window.session.starting  # the console carries on
+
+
+def test_replay_a_recorded_chat_in_rehearsal_only(make_window, qtbot, tmp_path) -> None:  # noqa: ANN001
+    log = tmp_path / "earlier-show.jsonl"
+    lines = [comment(f"回放评论 {i}", user=f"r{i}") for i in range(5)]
+    log.write_text(
+        "\n".join(json.dumps(e, ensure_ascii=False) for e in lines) + "\n", encoding="utf-8"
+    )
+
+    write_audience_prefs(simulated=False)
+    window = make_window(rehearsal=False)
+    window.replay_action.setChecked(True)  # outside rehearsal: refused, nothing starts
+    assert not window.replay_action.isChecked()
+    assert any("only in rehearsal" in n for n in window.notices)
+
+    window.set_rehearsal(True)
+    window.set_replay(True, str(log), speed=1000.0)
+    model = window.chat.model
+    qtbot.waitUntil(
+        lambda: sum(1 for i in model.items if "回放评论" in (i.event.text or "")) == 5,
+        timeout=15000,
+    )
