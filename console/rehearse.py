@@ -120,7 +120,7 @@ def rehearse(
     from console.audience.hub import AudienceHub
     from console.audience.simulated import SimConfig, SimulatedAudience
     from console.show.controller import ShowController
-    from console.show.state import LOTTERY_DRAWN, SALE_RECORDED, SEGMENT_STARTED
+    from console.show.state import LOTTERY_DRAWN, SEGMENT_STARTED
 
     if not duration_s > 0:
         raise UserError("--duration must be more than 0 seconds")
@@ -138,16 +138,13 @@ def rehearse(
     journal = controller.journal
     stop_wait = threading.Event()
     pace = wait or stop_wait.wait
-    counts = {"segments": 0, "draws": 0, "orders": 0, "gmv": 0}
+    counts = {"segments": 0, "draws": 0}
 
     def count(event, state) -> None:  # noqa: ANN001 - show subscriber
         if event.kind == SEGMENT_STARTED:
             counts["segments"] += 1
         elif event.kind == LOTTERY_DRAWN:
             counts["draws"] += 1
-        elif event.kind == SALE_RECORDED:
-            counts["orders"] += 1
-            counts["gmv"] += event.payload["unit_price_cents"] * event.payload["quantity"]
 
     controller.subscribe(count)
     wall0 = time.monotonic()
@@ -192,6 +189,10 @@ def rehearse(
         failed = journal.count("show.cue_failed")
     finally:
         controller.close()
+    # Orders and GMV as the report counts them (what the audience paid), so the two agree.
+    from console.analytics.report import analyze_show
+
+    totals = analyze_show(folder.path).totals
     return RehearsalResult(
         show=folder.path,
         start=t0,
@@ -200,8 +201,8 @@ def rehearse(
         segments_started=counts["segments"],
         audience_events=audience_events,
         comments=comments,
-        orders=counts["orders"],
-        gmv_cents=counts["gmv"],
+        orders=totals["orders"],
+        gmv_cents=totals["gmv_cents"],
         lotteries_drawn=counts["draws"],
         cues_failed=failed,
     )

@@ -175,6 +175,17 @@ class SimulatedAudience:
 
     # ---- the simulation
 
+    @staticmethod
+    def _hot(state: Any, now: float) -> bool:
+        """A flash sale running or a lottery taking entries: the moments a room fills."""
+        try:
+            lottery = state.current_lottery()
+            return bool(state.active_flash_sales(now)) or (
+                lottery is not None and lottery.phase == "open"
+            )
+        except AttributeError:  # a bare state in tests
+            return False
+
     def step(self, now: float) -> list[AudienceEvent]:
         """Events for the time since the previous call (none on the first call)."""
         if self._last is None:
@@ -187,7 +198,12 @@ class SimulatedAudience:
         c = self.config
         events: list[AudienceEvent] = []
         if now >= self._next_stats:
-            self._viewers = max(0, int(self._viewers * self.rng.uniform(0.96, 1.05)) + 1)
+            # Viewers drift around the configured room size, drawn up by a flash sale or an
+            # open lottery and back down after (mean-reverting, not a random walk that grows).
+            target = c.viewers * (1.35 if self._hot(state, now) else 1.0)
+            drift = (target - self._viewers) * 0.15
+            noise = self.rng.gauss(0.0, 0.02 * c.viewers)
+            self._viewers = max(0, round(self._viewers + drift + noise))
             events.append(self._event(now, "room_stats", None, viewers=self._viewers))
             self._next_stats = now + c.stats_every_s
         for _ in range(self._poisson(c.joins_per_s * dt)):
