@@ -129,11 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-ROOM_CLOSE_S = 60  # platforms close a room after one to two minutes without a stream
-
-
 def _output_status(o) -> str:  # noqa: ANN001 - OutputStats
     from console.media.output import OutputState
+    from console.media.rtmp.publisher import ROOM_CLOSE_S
 
     text = f"{o.name}:{o.state.name.lower()}"
     if o.state == OutputState.RECONNECTING:
@@ -170,8 +168,8 @@ class _DemoShow:
     def __init__(self, canvas: tuple[int, int]) -> None:
         import tempfile
 
-        from console.app import rehearsal_layer
-        from console.overlays.show_layers import build_show_layers
+        from console.app import rehearsal_layer, show_layers
+        from console.settings import CanvasSettings
         from console.show.commands import AdvanceRundown
         from console.show.controller import ShowController
         from console.show.demo import copy_demo_show
@@ -183,16 +181,10 @@ class _DemoShow:
         self._advance = AdvanceRundown
         self.controller.execute(AdvanceRundown(), actor="demo")
         self._next_segment = time.monotonic() + self.SEGMENT_S
-        orientation = "portrait" if canvas[1] > canvas[0] else "landscape"
+        size = CanvasSettings(canvas[0], canvas[1])
         self.layers = [
-            *build_show_layers(
-                lambda: self.controller.state,
-                self.controller.now,
-                canvas,
-                self.folder.path,
-                layout=self.folder.load_layout(),
-            ),
-            rehearsal_layer(orientation),
+            *show_layers(self.controller, self.folder, size),
+            rehearsal_layer(size.orientation),
         ]
 
     def tick(self) -> None:

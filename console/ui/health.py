@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from console.media.output import OutputState, OutputStats
 from console.media.pipeline import PipelineStats
+from console.media.rtmp.publisher import ROOM_CLOSE_S
 
 DROP_CAUSES = (
     "render_lag",
@@ -21,9 +22,6 @@ DROP_CAUSES = (
     "disk_slow",
     "disk_error",
 )
-
-
-ROOM_CLOSE_S = 60  # platforms close a room after one to two minutes without a stream
 
 
 class CpuMeter:

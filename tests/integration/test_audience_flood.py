@@ -14,7 +14,6 @@ from __future__ import annotations
 import http.client
 import json
 import threading
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -33,6 +32,7 @@ from console.show.controller import ShowController
 from console.show.demo import copy_demo_show
 from console.ui.audience_bridge import audience_layers
 from tests.unit.overlays.scenario import Backdrop
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.usefixtures("gui_app")
 
@@ -42,16 +42,6 @@ FEED = 50
 SENDERS = 4
 PER_POST = 250
 BURSTS = 20  # SENDERS × PER_POST × BURSTS = 20 000 events
-
-
-def wait_until(predicate, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    tick = threading.Event()
-    while not predicate():
-        if time.monotonic() >= deadline:
-            return False
-        tick.wait(0.01)
-    return True
 
 
 class Sender:
@@ -143,14 +133,14 @@ def test_a_flood_is_accounted_for_and_the_video_keeps_rendering(tmp_path) -> Non
     hub.start()
     pipeline.start()
     try:
-        assert wait_until(lambda: pipeline.stats().frames_rendered >= 15)
+        assert wait_for(lambda: pipeline.stats().frames_rendered >= 15, 30)
         frames_before = pipeline.stats().frames_rendered
         with ThreadPoolExecutor(SENDERS) as pool:
             for burst in range(BURSTS):
                 at = pipeline.stats().frames_rendered
                 batches = posts[burst * SENDERS : (burst + 1) * SENDERS]
                 list(pool.map(sender.post, batches))  # a burst: SENDERS posts at once
-                assert wait_until(lambda at=at: pipeline.stats().frames_rendered >= at + 2), (
+                assert wait_for(lambda at=at: pipeline.stats().frames_rendered >= at + 2, 30), (
                     f"the render loop stalled during burst {burst}"
                 )
         frames_during = pipeline.stats().frames_rendered - frames_before
@@ -161,7 +151,7 @@ def test_a_flood_is_accounted_for_and_the_video_keeps_rendering(tmp_path) -> Non
                 s.dropped_queue_full
             )
 
-        assert wait_until(settled, 60), hub.stats
+        assert wait_for(settled, 60), hub.stats
     finally:
         pipeline.stop()
         ingest.close()

@@ -10,7 +10,6 @@ decoded frames of nginx's recording.
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 
@@ -30,21 +29,11 @@ from console.show.controller import ShowController
 from console.show.demo import copy_demo_show
 from console.ui.audience_bridge import audience_layers
 from tests.unit.overlays.scenario import Backdrop
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.usefixtures("gui_app")
 
 CANVAS = (720, 1280)
-
-
-def wait_until(predicate, timeout: float = 60.0) -> bool:
-    done = threading.Event()
-    waited = 0.0
-    while not predicate():
-        if waited >= timeout:
-            return False
-        done.wait(0.05)
-        waited += 0.05
-    return True
 
 
 def comment(msg_id: str, text: str, user: str) -> dict:
@@ -77,15 +66,15 @@ def test_a_comment_reaches_the_stream(nginx_rtmp, tmp_path) -> None:
     pipeline.start()
     try:
         assert pub.wait_live(15), pub.error
-        assert wait_until(lambda: pipeline.stats().frames_encoded >= 60)
+        assert wait_for(lambda: pipeline.stats().frames_encoded >= 60)
         # a blocked word first: journaled and flagged, but never drawn
         assert hub.submit(comment("c-0", "便宜卖加微信", "spam"))
-        assert wait_until(lambda: hub.stats.processed >= 1)
-        assert wait_until(lambda: pipeline.stats().frames_encoded >= 90)
+        assert wait_for(lambda: hub.stats.processed >= 1)
+        assert wait_for(lambda: pipeline.stats().frames_encoded >= 90)
         assert hub.submit(comment("c-1", "主播好！这个保温杯多少钱？", "u1"))
-        assert wait_until(lambda: bool(feed.snapshot()[1]))
+        assert wait_for(lambda: bool(feed.snapshot()[1]))
         said_at = pipeline.stats().frames_rendered
-        assert wait_until(lambda: pipeline.stats().frames_encoded >= said_at + 90)
+        assert wait_for(lambda: pipeline.stats().frames_encoded >= said_at + 90)
         drawn = pipeline.compositor.canvas[..., :3].copy()  # what the compositor sent last
     finally:
         pipeline.stop()
@@ -165,7 +154,7 @@ def test_comments_from_a_real_http_client_and_websocket_client_reach_the_stream(
     ws = None
     try:
         assert pub.wait_live(15), pub.error
-        assert wait_until(lambda: pipeline.stats().frames_encoded >= 60)
+        assert wait_for(lambda: pipeline.stats().frames_encoded >= 60)
 
         body = json.dumps(comment("h-1", by_http, "http-user"), ensure_ascii=False).encode()
         request = urllib.request.Request(
@@ -177,18 +166,18 @@ def test_comments_from_a_real_http_client_and_websocket_client_reach_the_stream(
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 200
             assert json.loads(response.read())["accepted"] == 1
-        assert wait_until(lambda: [i.text for i in feed.snapshot()[1]] == [by_http])
+        assert wait_for(lambda: [i.text for i in feed.snapshot()[1]] == [by_http])
         said_at = pipeline.stats().frames_rendered
-        assert wait_until(lambda: pipeline.stats().frames_encoded >= said_at + 60)
+        assert wait_for(lambda: pipeline.stats().frames_encoded >= said_at + 60)
         drawn_http = stable_canvas(pipeline, region)
 
         ws = WsClient((host, port), headers=signed(b""))  # the handshake is signed too
         assert ws.status == 101
         ws.send(json.dumps(comment("w-1", by_ws, "ws-user"), ensure_ascii=False).encode())
         assert ws.recv_json()["accepted"] == 1
-        assert wait_until(lambda: [i.text for i in feed.snapshot()[1]][-1:] == [by_ws])
+        assert wait_for(lambda: [i.text for i in feed.snapshot()[1]][-1:] == [by_ws])
         said_at = pipeline.stats().frames_rendered
-        assert wait_until(lambda: pipeline.stats().frames_encoded >= said_at + 60)
+        assert wait_for(lambda: pipeline.stats().frames_encoded >= said_at + 60)
         drawn_ws = stable_canvas(pipeline, region)
     finally:
         if ws is not None:

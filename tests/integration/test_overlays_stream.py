@@ -7,7 +7,6 @@ region is the backdrop before the command and the card (as the compositor drew i
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import av
@@ -24,21 +23,11 @@ from console.show import commands as c
 from console.show.controller import ShowController
 from console.show.demo import copy_demo_show
 from tests.unit.overlays.scenario import Backdrop
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.usefixtures("gui_app")
 
 CANVAS = (720, 1280)
-
-
-def wait_until(predicate, timeout: float = 60.0) -> bool:
-    done = threading.Event()
-    waited = 0.0
-    while not predicate():
-        if waited >= timeout:
-            return False
-        done.wait(0.05)
-        waited += 0.05
-    return True
 
 
 def colour_frames(path) -> list[np.ndarray]:
@@ -67,11 +56,11 @@ def test_pinning_a_product_mid_stream_shows_the_card_at_the_server(nginx_rtmp, t
     pipeline.start()
     try:
         assert pub.wait_live(15), pub.error
-        assert wait_until(lambda: pipeline.stats().frames_encoded >= 60)
+        assert wait_for(lambda: pipeline.stats().frames_encoded >= 60)
         assert not card.visible
         show.execute(c.PinProduct("CUP-316-500"), actor="assistant")
         pinned_at = pipeline.stats().frames_rendered
-        assert wait_until(lambda: pipeline.stats().frames_encoded >= pinned_at + 90)
+        assert wait_for(lambda: pipeline.stats().frames_encoded >= pinned_at + 90)
         drawn = pipeline.compositor.canvas[..., :3].copy()  # what the compositor sent last
     finally:
         pipeline.stop()

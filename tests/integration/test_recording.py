@@ -14,20 +14,13 @@ from console.media.pipeline import Pipeline
 from console.media.recorder import FlvRecorder
 from console.media.testpattern import TestPatternSource
 from tests.media_checks import decode, dominant_frequency, onsets
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.usefixtures("gui_app")
 
 
 def run_until(pipeline: Pipeline, frames: int, timeout: float = 60.0) -> None:
-    import threading
-
-    done = threading.Event()
-    deadline_step = 0.05
-    waited = 0.0
-    while pipeline.stats().frames_encoded < frames and waited < timeout:
-        done.wait(deadline_step)
-        waited += deadline_step
-    assert pipeline.stats().frames_encoded >= frames, (
+    assert wait_for(lambda: pipeline.stats().frames_encoded >= frames, timeout), (
         "pipeline did not encode enough frames in time"
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import numpy as np
@@ -18,19 +17,9 @@ from console.media.rtmp import RtmpPublisher
 from console.media.testpattern import TestPatternSource
 from console.overlays.basic import BannerLayer, ClockLayer
 from tests.media_checks import decode, dominant_frequency, onsets
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.usefixtures("gui_app")
-
-
-def wait_until(predicate, timeout: float = 60.0) -> bool:
-    done = threading.Event()
-    waited = 0.0
-    while not predicate():
-        if waited >= timeout:
-            return False
-        done.wait(0.05)
-        waited += 0.05
-    return True
 
 
 def unique_key() -> str:
@@ -59,7 +48,7 @@ def test_push_testpattern_to_nginx(nginx_rtmp):
     pipeline.start()
     try:
         assert pub.wait_live(15), pub.error
-        assert wait_until(lambda: pipeline.stats().frames_encoded >= 150)
+        assert wait_for(lambda: pipeline.stats().frames_encoded >= 150)
         stats = pipeline.stats()
     finally:
         pipeline.stop()
@@ -91,7 +80,7 @@ def test_flash_and_beep_arrive_together_at_the_server(nginx_rtmp, flash_beep_cli
     pipeline.start()
     try:
         assert pub.wait_live(15), pub.error
-        assert wait_until(lambda: pipeline.stats().frames_encoded >= 30 * 7)
+        assert wait_for(lambda: pipeline.stats().frames_encoded >= 30 * 7)
     finally:
         pipeline.stop()
     got = decode(nginx_rtmp.wait_recording(key))
@@ -120,10 +109,10 @@ def test_stalled_link_fails_the_destination_but_never_blocks_rendering(nginx_rtm
     try:
         assert pub.wait_live(15), pub.error
         proxy.blackhole()
-        assert wait_until(lambda: pub.stats().state == OutputState.FAILED, 30)
+        assert wait_for(lambda: pub.stats().state == OutputState.FAILED, 30)
         assert "stall" in (pub.stats().error or "")
         rendered = pipeline.stats().frames_rendered
         # the render loop and the encoder go on after the destination has died
-        assert wait_until(lambda: pipeline.stats().frames_encoded >= rendered + 60, 30)
+        assert wait_for(lambda: pipeline.stats().frames_encoded >= rendered + 60, 30)
     finally:
         pipeline.stop()

@@ -11,7 +11,6 @@ import signal
 import struct
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import cv2
@@ -19,6 +18,7 @@ import numpy as np
 import pytest
 
 from console.settings import CanvasSettings, load_settings, save_settings
+from tests.waiting import wait_for
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 W, H = 1920, 1080
@@ -41,17 +41,6 @@ def read_xwd(path: Path) -> np.ndarray | None:
     pixels = np.frombuffer(data, np.uint8, count=bytes_per_line * height, offset=start)
     img = pixels.reshape(height, bytes_per_line // 4, 4)[:, :width, :3]
     return np.ascontiguousarray(img)  # little-endian BGRX → BGR
-
-
-def wait_for(predicate, timeout: float) -> bool:
-    ev = threading.Event()
-    waited = 0.0
-    while not predicate():
-        if waited >= timeout:
-            return False
-        ev.wait(0.25)
-        waited += 0.25
-    return True
 
 
 @pytest.fixture

@@ -70,6 +70,9 @@ BITRATE_WINDOW_S = 5.0
 # value repeats. Each attempt itself may take up to ``connect_timeout``.
 RECONNECT_DELAYS: tuple[float, ...] = (0.0, 0.5, 1.0, 2.0, 2.0, 3.0, 5.0, 5.0, 10.0)
 MAX_REFUSALS = 3  # publish refused this many times in a row while reconnecting: FAILED
+# What the CLI and the window count down from after a loss: platforms close a room after one
+# to two minutes without a stream (Kuaishou), so the lower bound.
+ROOM_CLOSE_S = 60
 
 CSID_CONTROL = 2
 CSID_COMMAND = 3
