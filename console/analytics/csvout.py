@@ -2,6 +2,8 @@
 
 UTF-8 with a BOM (Excel then reads Chinese correctly), one header row, amounts as plain decimals
 in the show's currency (``1234.50``), rates as fractions (``0.0725``), times as ISO 8601 local.
+Text from others (titles, ids) goes through ``console.csvcells.safe_cell``: a cell starting with
+``= + - @``, tab or CR gets a leading ``'`` so a spreadsheet never runs it as a formula.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from console.analytics.metrics import Funnel, ShowAnalytics
+from console.csvcells import safe_row
 from console.errors import UserError
 from console.show.money import cents_to_text
 
@@ -94,7 +97,7 @@ def write_csvs(a: ShowAnalytics, folder: str | Path) -> list[Path]:
             with path.open("w", encoding="utf-8-sig", newline="") as out:
                 writer = csv.writer(out)
                 writer.writerow(header)
-                writer.writerows(rows)
+                writer.writerows(safe_row(r) for r in rows)
         except OSError as exc:
             raise UserError(f"cannot write {path}: {exc.strerror}") from None
         written.append(path)

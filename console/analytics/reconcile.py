@@ -17,6 +17,7 @@ from pathlib import Path
 
 from console.analytics.facts import ProductIndex
 from console.analytics.metrics import JournalOrder, ShowAnalytics
+from console.csvcells import safe_row
 from console.errors import UserError
 from console.show.money import parse_money
 
@@ -390,5 +391,5 @@ def write_reconciliation_csv(result: Reconciliation, path: str | Path) -> Path:
         writer = csv.writer(out)
         writer.writerow(["difference", "order_id", "journal", "export", "export_line"])
         for d in result.differences:
-            writer.writerow([d.kind, d.order_id, d.journal, d.export, d.line or ""])
+            writer.writerow(safe_row([d.kind, d.order_id, d.journal, d.export, d.line or ""]))
     return path

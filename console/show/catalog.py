@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from console.csvcells import safe_dict, unquote_cell
 from console.errors import UserError
 from console.show.money import cents_to_text, parse_money
 
@@ -359,6 +360,7 @@ def import_catalog_csv(text: str, source: str = "catalog.csv") -> ImportResult:
         if len(cells) > len(header):
             rows.append((start, ValueError(f"{len(cells)} cells for {len(header)} columns")))
         elif any(cell.strip() for cell in cells):  # blank lines are skipped
+            cells = [unquote_cell(c) for c in cells]  # our own export's formula guard
             rows.append((start, dict(zip(header, cells + [""] * (len(header) - len(cells))))))
         start = reader.line_num + 1
     return _collect(rows, source)
@@ -434,7 +436,7 @@ def export_catalog(catalog: Iterable[Product], path: str | Path) -> None:
             row["selling_points"] = LIST_SEPARATOR.join(p.selling_points)
             row["images"] = LIST_SEPARATOR.join(p.images)
             row["original_price"] = row["original_price"] or ""
-            writer.writerow(row)
+            writer.writerow(safe_dict(row))  # no cell a spreadsheet would run as a formula
         text = buf.getvalue()
     else:
         raise UserError(f"{path.name}: unknown catalog format: use a .csv or .json file name")
