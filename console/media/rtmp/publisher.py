@@ -844,6 +844,13 @@ class RtmpPublisher:
                 ready = self._wait_io(tls, read=False, write=True, deadline=deadline)
             except ssl.SSLCertVerificationError as exc:
                 detail = exc.verify_message or exc.reason or str(exc)
+                # 64 = X509_V_ERR_IP_ADDRESS_MISMATCH: a trusted certificate for other names
+                if exc.verify_code == 64 or "ip address mismatch" in str(detail).lower():
+                    raise _Fail(
+                        f"TLS certificate of {t.host} does not match the IP address ({detail}): "
+                        "connect by the host name the certificate is issued for, or check the "
+                        "server URL"
+                    ) from None
                 if exc.verify_code == 62 or "hostname" in str(detail).lower():
                     raise _Fail(
                         f"TLS certificate of {t.host} does not match the host name ({detail}): "
