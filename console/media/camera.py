@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from console.errors import UserError
+from console.redaction import MASK, redact, register_secret
 
 # FFmpeg inside OpenCV logs to stderr ("Connection refused", …) and OpenCV warns on every failed
 # open; we report those failures ourselves, in one line. Both are read when the backend first
@@ -53,9 +54,14 @@ _DEFAULT_FPS = 30.0
 
 
 def _redact_url(url: str) -> str:
-    """Hide credentials (``user:pass@``) and query strings (tokens, keys) of a URL."""
-    url = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", r"\1***@", url)
-    return re.sub(r"\?.*$", "?***", url)
+    """The URL as it may be shown: user-info (``user:pass@``, the password may hold ``@``) and
+    the whole query (tokens, keys under any name) masked; both registered with the one
+    process-wide redactor so later messages (OpenCV, FFmpeg) that quote them are masked too."""
+    base, sep, query = url.partition("?")
+    register_secret(url)
+    if query:
+        register_secret(query)  # every value of a camera URL's query counts as secret
+    return redact(base) + (f"{sep}{MASK}" if sep else "")
 
 
 class CameraSource:

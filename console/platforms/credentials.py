@@ -8,6 +8,7 @@ import keyring
 from keyring.errors import KeyringError
 
 from console.errors import UserError
+from console.redaction import register_secret
 
 SERVICE = "live-console"
 
@@ -23,12 +24,14 @@ def get_key(name: str) -> str:
         raise UserError(
             f"no stream key named '{name}' in the keyring: store it with `live-console key set {name}`"
         )
+    register_secret(key)
     return key
 
 
 def set_key(name: str, key: str) -> None:
     if not key.strip():
         raise UserError("empty stream key: paste the key from your platform's live console")
+    register_secret(key)
     try:
         keyring.set_password(SERVICE, name, key.strip())
     except KeyringError as exc:
@@ -44,14 +47,6 @@ def delete_key(name: str) -> None:
         raise UserError(f"no stream key named '{name}' in the keyring") from None
     except KeyringError as exc:
         raise UserError(f"cannot delete stream key '{name}': {exc.__class__.__name__}") from None
-
-
-def redact(text: str, *secrets: str | None) -> str:
-    """Replace every secret in ``text`` with ``***``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
 
 
 class KeyringUnavailable(UserError):
@@ -78,17 +73,20 @@ def keyring_problem() -> str | None:
 def find_key(name: str) -> str | None:
     """The stored key, or ``None`` when there is none; raises :class:`KeyringUnavailable`."""
     try:
-        return keyring.get_password(SERVICE, name) or None
+        key = keyring.get_password(SERVICE, name) or None
     except KeyringError as exc:
         raise KeyringUnavailable(
             f"cannot read stream key '{name}': no usable OS keyring ({exc.__class__.__name__})"
         ) from None
+    register_secret(key)
+    return key
 
 
 def store_key(name: str, key: str) -> None:
     """Like :func:`set_key` but raises :class:`KeyringUnavailable` when there is no keyring."""
     if not key.strip():
         raise UserError("empty stream key: paste the key from your platform's live console")
+    register_secret(key)
     try:
         keyring.set_password(SERVICE, name, key.strip())
     except KeyringError as exc:

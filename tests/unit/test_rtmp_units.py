@@ -8,7 +8,7 @@ import pytest
 
 from console.errors import UserError
 from console.media.flv import FlvTag, TagType
-from console.media.rtmp import RtmpPublisher, amf0, parse_rtmp_url, redact
+from console.media.rtmp import RtmpPublisher, amf0, parse_rtmp_url
 from console.media.rtmp.chunk import (
     AUDIO,
     COMMAND_AMF0,
@@ -30,6 +30,7 @@ from console.media.rtmp.handshake import (
     make_c1,
     make_c2,
 )
+from console.redaction import redact
 
 # ----------------------------------------------------------------------------- AMF0
 

@@ -1,5 +1,5 @@
 """Our own RTMP/RTMPS publisher (the network leg is ours, as OBS's is)."""
 
-from console.media.rtmp.publisher import RtmpPublisher, parse_rtmp_url, redact
+from console.media.rtmp.publisher import RtmpPublisher, parse_rtmp_url
 
-__all__ = ["RtmpPublisher", "parse_rtmp_url", "redact"]
+__all__ = ["RtmpPublisher", "parse_rtmp_url"]

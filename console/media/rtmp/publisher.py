@@ -29,7 +29,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import truststore
 
@@ -55,6 +55,7 @@ from console.media.rtmp.chunk import (
     window_ack_size,
 )
 from console.media.rtmp.handshake import HandshakeError, client_handshake
+from console.redaction import redact, register_secret
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,9 @@ def parse_rtmp_url(url: str, key: str | None = None) -> tuple[str, str, int, str
         raise UserError(
             f"unsupported URL scheme '{shown}': the server URL must start with rtmp:// or rtmps://"
         )
+    # RTMP publishing never sends URL user-info or knows which query part is a signature: they
+    # are secrets for the redactor before any message can quote the URL.
+    register_secret(url, key)
     host = parts.hostname or ""
     if not host:
         raise UserError("no server host in the URL: use rtmp://HOST[:PORT]/APP")
@@ -144,23 +148,6 @@ def parse_rtmp_url(url: str, key: str | None = None) -> tuple[str, str, int, str
     netloc = f"{netloc_host}:{port_in_url}" if port_in_url else netloc_host
     tc_url = f"{scheme}://{netloc}/{app}"
     return scheme, host, port, app, stream_name, tc_url
-
-
-def redact(text: str, *secrets: str | None) -> str:
-    """Replace every secret (and the parts of a ``name?query`` key) in ``text`` with ****."""
-    pieces: set[str] = set()
-    for secret in secrets:
-        if not secret:
-            continue
-        pieces.add(secret)
-        pieces.add(quote(secret, safe=""))
-        base, _, query = secret.partition("?")
-        pieces.add(base)
-        for pair in query.split("&"):
-            pieces.add(pair.partition("=")[2])
-    for piece in sorted((p for p in pieces if len(p) >= 4), key=len, reverse=True):
-        text = text.replace(piece, "****")
-    return text
 
 
 # --------------------------------------------------------------------------- internals
@@ -249,7 +236,8 @@ class RtmpPublisher:
         scheme, host, port, app, stream_name, tc_url = parse_rtmp_url(url, key)
         self._target = RtmpTarget(scheme, host, port, app, stream_name, tc_url)
         self._secrets = (key, stream_name)
-        self.name = name or f"{scheme}://{self._target.host_port}/{app}"
+        register_secret(*self._secrets)
+        self.name = name or f"{scheme}://{self._target.host_port}/{app.partition('?')[0]}"
         self.ca_file = ca_file
         self.connect_timeout = connect_timeout
         self.write_timeout = write_timeout
@@ -950,7 +938,7 @@ class RtmpPublisher:
         reply = self._wait_reply(sess, connect_txn, "connect", time.monotonic() + ct)
         if reply.name != "_result":
             raise _Refused(
-                f"server refused the connection to application '{t.app}': "
+                f"server refused the connection to application '{redact(t.app)}': "
                 f"{_reason(reply.info(), 'connect rejected')}; check the server URL"
             )
 
