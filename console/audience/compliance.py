@@ -25,12 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from console.errors import UserError
+from console.resources import DataFileError, data_path, read_json
 
 USER_TERMS_FILE = "compliance_terms.json"
 
 
 def builtin_terms_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "resources" / "compliance" / "ad_law_terms.json"
+    """The shipped term list; a missing one is a broken install (one line, reinstall)."""
+    return data_path("compliance", "ad_law_terms.json")
 
 
 @dataclass(frozen=True)
@@ -153,13 +155,21 @@ def _read(path: Path) -> Any:
 
 def load_terms(path: str | Path | None = None, user_file: str | Path | None = None) -> TermList:
     """The built-in list (or ``path``), extended by a user file when it exists."""
+    builtin = not path
     path = Path(path) if path else builtin_terms_path()
-    data = _read(path)
-    if not isinstance(data, dict):
-        raise UserError(f"{path}: expected an object with terms")
-    clauses = data.get("clauses", {})
-    exceptions = data.get("exceptions", {})
-    terms = _terms_from(data.get("terms"), str(path), clauses, exceptions)
+    data = read_json("compliance", "ad_law_terms.json") if builtin else _read(path)
+    try:
+        if not isinstance(data, dict):
+            raise UserError(f"{path}: expected an object with terms")
+        clauses = data.get("clauses", {})
+        exceptions = data.get("exceptions", {})
+        terms = _terms_from(data.get("terms"), str(path), clauses, exceptions)
+    except (UserError, AttributeError, TypeError, ValueError) as exc:
+        if not builtin:
+            raise
+        raise DataFileError(
+            f"the console's data file {path} is corrupted ({exc}): reinstall the console"
+        ) from None
     allow: list[str] = []
     if user_file is not None and Path(user_file).is_file():
         user = _read(Path(user_file))

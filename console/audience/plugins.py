@@ -12,7 +12,10 @@ A plugin folder holds a manifest, ``plugin.toml`` (or ``plugin.json``)::
     requires_rehearsal = false       # true for sources that fake or replay an audience
 
 An installed package declares ``[project.entry-points."live_console.audience"]
-name = "package.module:factory"``.
+name = "package.module:factory"``. The console's own sources are declared the same way in its
+``pyproject.toml``; their manifests in ``plugins/`` (installed as ``console._plugins``) add the
+kinds, description and the rehearsal-only flag, and an entry point with the same name and entry
+as a manifest is that plugin, not a duplicate.
 
 The factory is called as ``factory(context)`` (:class:`PluginContext`) and returns a source (see
 :mod:`console.audience.sources`). A plugin that fails to import, whose factory raises, or whose
@@ -49,8 +52,10 @@ _ENTRY_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
 
 def builtin_plugins_dir() -> Path:
-    """The ``plugins/`` folder shipped with the console."""
-    return Path(__file__).resolve().parents[2] / "plugins"
+    """The ``plugins/`` folder shipped with the console (installed as ``console._plugins``)."""
+    from console.resources import plugins_dir
+
+    return plugins_dir()
 
 
 def one_line(exc: BaseException) -> str:
@@ -234,6 +239,10 @@ class PluginHost:
         if entry_points:
             for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
                 dist = getattr(ep, "dist", None)
+                known = self._plugins.get(ep.name)
+                if known is not None and known.manifest.entry == ep.value:
+                    # a built-in declared both ways: its manifest (kinds, rehearsal only) wins
+                    continue
                 self.add(
                     Manifest(
                         name=ep.name,

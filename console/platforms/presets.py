@@ -14,9 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from console.errors import UserError
-
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-PRESETS_FILE = RESOURCES / "platforms" / "presets.json"
+from console.resources import DataFileError, data_path, read_json
 
 #: Warn before going live when a key has less than this left.
 EXPIRY_WARNING_S = 3600
@@ -82,9 +80,20 @@ def _preset(d: dict) -> Preset:
 
 
 @cache
-def load_presets(path: Path = PRESETS_FILE) -> tuple[Preset, ...]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return tuple(_preset(d) for d in data["presets"])
+def load_presets(path: Path | None = None) -> tuple[Preset, ...]:
+    """The presets shipped in ``resources/platforms/presets.json`` (or those in ``path``)."""
+    if path is None:
+        path = data_path("platforms", "presets.json")
+        data = read_json("platforms", "presets.json")
+    else:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return tuple(_preset(d) for d in data["presets"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DataFileError(
+            f"the console's data file {path} is corrupted ({type(exc).__name__}: {exc}): "
+            "reinstall the console"
+        ) from None
 
 
 def preset_by_id(preset_id: str) -> Preset:

@@ -6,7 +6,9 @@ import shutil
 from pathlib import Path
 
 from console.errors import UserError
+from console.resources import data_dir, read_json
 
+_DEMO_FILES = ("show.json", "catalog.json", "promotions.json", "rundown.json", "layout.json")
 _JOURNAL_NAMES = (
     "journal.sqlite",
     "journal.sqlite-wal",
@@ -17,7 +19,7 @@ _JOURNAL_NAMES = (
 
 def demo_show_path() -> Path:
     """The shipped demo show. Open a copy (:func:`copy_demo_show`) so it stays clean."""
-    return Path(__file__).resolve().parents[2] / "resources" / "demo_show"
+    return data_dir() / "demo_show"
 
 
 def copy_demo_show(dest: str | Path) -> Path:
@@ -28,8 +30,8 @@ def copy_demo_show(dest: str | Path) -> Path:
             f"{dest} already exists and is not empty: pick a new folder for the demo copy"
         )
     source = demo_show_path()
-    if not (source / "show.json").is_file():
-        raise UserError(f"the demo show is missing from {source}: reinstall the console")
+    for name in _DEMO_FILES:  # a broken install says which file, in one line
+        read_json("demo_show", name)
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         skip = {n for n in names if n in _JOURNAL_NAMES or n.endswith(".tmp")}
@@ -38,4 +40,5 @@ def copy_demo_show(dest: str | Path) -> Path:
         return skip
 
     shutil.copytree(source, dest, ignore=ignore, dirs_exist_ok=True)
+    (dest / "recordings").mkdir(exist_ok=True)
     return dest

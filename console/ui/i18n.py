@@ -8,16 +8,14 @@ so Chinese never renders as tofu boxes.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
+from console.resources import data_dir, fonts_dir
+
 log = logging.getLogger(__name__)
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-TRANSLATIONS = RESOURCES / "translations"
-FONTS = RESOURCES / "fonts"
 
 #: language code → the name shown in the language menu (in that language).
 LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
@@ -43,8 +41,9 @@ def system_language() -> str:
 
 def load_bundled_fonts() -> list[str]:
     families: list[str] = []
-    if FONTS.is_dir():
-        for path in sorted(FONTS.iterdir()):
+    fonts = fonts_dir()
+    if fonts.is_dir():
+        for path in sorted(fonts.iterdir()):
             if path.suffix.lower() in (".ttf", ".otf", ".ttc"):
                 fid = QFontDatabase.addApplicationFont(str(path))
                 if fid >= 0:
@@ -100,7 +99,7 @@ class LanguageManager:
         ok = True
         if language != "en":
             tr = QTranslator(app)
-            ok = tr.load(str(TRANSLATIONS / f"console_{language}.qm"))
+            ok = tr.load(str(data_dir() / "translations" / f"console_{language}.qm"))
             if ok:
                 app.installTranslator(tr)
                 self._translator = tr

@@ -1,0 +1,1 @@
+"""Built-in plugin manifests, installed as ``console._plugins`` (see console/resources.py)."""
