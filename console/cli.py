@@ -69,6 +69,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="live-console", description="Live-commerce streaming console.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    from console.resources import version
+
+    parser.add_argument("--version", action="version", version=f"live-console {version()}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     def media_args(p: argparse.ArgumentParser, video: str, audio: str) -> None:
