@@ -13,6 +13,7 @@ from html import escape
 
 from console.analytics.metrics import Band, Funnel, Minute, ShowAnalytics
 from console.analytics.reconcile import Difference, Reconciliation
+from console.resources import version
 from console.show.money import CURRENCY_SYMBOLS
 
 PALETTE = (
@@ -629,7 +630,7 @@ def render_html(
         f'<body class="{"pair" if pair else "single"}"><header><h1>直播复盘 '
         f'<span class="en">Show report</span></h1><div class="muted">{escape(title)}</div></header>'
         f"<main>{''.join(body)}</main>"
-        f'<footer class="muted small">生成于 Generated {stamp} by live-console · '
+        f'<footer class="muted small">生成于 Generated {stamp} by live-console {version()} · '
         "指标定义 Metric definitions: docs/analytics.md</footer></body></html>\n"
     )
 

@@ -504,6 +504,9 @@ class MainWindow(QMainWindow):
         self.help_action = QAction(self)
         self.help_action.triggered.connect(self.show_hotkeys)
         self.help_menu.addAction(self.help_action)
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(self.show_about)
+        self.help_menu.addAction(self.about_action)
 
     def _bind_hotkeys(self) -> None:
         self.shortcuts: dict[str, QShortcut] = {}
@@ -946,6 +949,7 @@ class MainWindow(QMainWindow):
             self.assistant_dock.toggleViewAction().setText(self.tr("&Assistant panel"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.help_action.setText(self.tr("&Keyboard shortcuts"))
+        self.about_action.setText(self.tr("&About Live Console"))
         self.preview.placeholder_text = self.tr("Starting the preview…")
         self.preview.badge_text = self.tr("REHEARSAL") if self.settings.rehearsal else ""
         self._fill_video_choices()
@@ -1896,6 +1900,27 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.help_dialog = dialog
         return dialog
+
+    def show_about(self) -> QMessageBox:
+        """Help ▸ About: the version, as ``live-console --version`` says it."""
+        from PySide6 import __version__ as pyside_version
+
+        from console.resources import version
+
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("About Live Console"),
+            self.tr("Live Console {version}").format(version=version()),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setInformativeText(f"live-console {version()} · PySide6 {pyside_version}")
+        if not self.windowIcon().isNull():
+            box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.finished.connect(box.deleteLater)
+        box.open()
+        self.about_dialog = box
+        return box
 
     # ================================================================== persistence
     def schedule_save(self) -> None:
