@@ -278,6 +278,11 @@ def main(argv: list[str] | None = None) -> int:
         argv = argv[1:]
     show = argv[0] if argv and not argv[0].startswith("-") else None
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from console.redaction import install_log_redaction
+    from console.runtime import install_excepthook
+
+    install_log_redaction()  # every handler: keys, URL credentials and tokens masked
+    install_excepthook()  # a failing slot: one redacted line, the traceback in a 0600 report
     return run_window(show, sys.argv[:1])
 
 

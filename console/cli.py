@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import datetime as dt
 import logging
+import re
 import signal
 import sys
 import threading
@@ -14,31 +15,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from console.errors import StreamFailed, UserError
-from console.platforms.credentials import redact
+from console.redaction import install_log_redaction, looks_like_key, redact, register_secret
 
 log = logging.getLogger("console")
 
 
-class _RedactingFilter(logging.Filter):
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self.secrets = secrets
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        msg = record.getMessage()
-        clean = redact(msg, *self.secrets)
-        if clean != msg:
-            record.msg, record.args = clean, None
-        return True
-
-
 def _setup_logging(secrets: list[str], verbose: bool) -> None:
+    register_secret(*secrets)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(_RedactingFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
+    install_log_redaction()  # every handler, the message, its exception and stack redacted
 
 
 def _positive_duration(text: str) -> float:
@@ -59,11 +48,44 @@ def _fps(text: str) -> int:
     return int(text)
 
 
+_UNRECOGNIZED = "unrecognized arguments: "
+_KEY_HINT = (
+    "not shown: it looks like a stream key; store it with `live-console key set NAME` "
+    "and pass --key-name NAME"
+)
+
+
+def _hide_keys(message: str) -> str:
+    """argparse's message with every stray or quoted value that could be a stream key hidden."""
+    if message.startswith(_UNRECOGNIZED):
+        words = message[len(_UNRECOGNIZED) :].split(" ")
+        shown = [w for w in words if w and not looks_like_key(w)]
+        hidden = len([w for w in words if w]) - len(shown)
+        if not hidden:
+            return message
+        noun = "argument" if hidden + len(shown) == 1 else "arguments"
+        if not shown:
+            return f"unrecognized {noun} ({_KEY_HINT})"
+        return f"unrecognized {noun}: {' '.join(shown)} and {hidden} more ({_KEY_HINT})"
+    hidden_any = False
+
+    def quoted(m: re.Match[str]) -> str:
+        nonlocal hidden_any
+        if looks_like_key(m.group(1)) and not m.group(1).startswith("-"):
+            hidden_any = True
+            return "'****'"
+        return m.group(0)
+
+    message = re.sub(r"'([^']*)'", quoted, message, count=1)  # the value, not the choices
+    return redact(message) + (f" ({_KEY_HINT})" if hidden_any else "")
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a bad argument in one line, like every other error."""
+    """argparse that reports a bad argument in one line, like every other error, and never
+    echoes a value that looks like a stream key (a key pasted without ``--key``)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UserError(f"{message} (see `{self.prog} --help`)")
+        raise UserError(f"{_hide_keys(message)} (see `{self.prog} --help`)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -231,7 +253,10 @@ def _run_pipeline(
     outputs = list(destinations)
     recorder = None
     if record:
-        recorder = FlvRecorder(check_record_path(record))
+        path = check_record_path(record)
+        if path != Path(record).expanduser():  # never overwrite an earlier recording
+            print(f"note: {record} exists; recording to {path} instead", file=sys.stderr)
+        recorder = FlvRecorder(path)
         outputs.append(recorder)
     ensure_gui_app()
     factory = SourceFactory(canvas, args.fps)
@@ -322,7 +347,7 @@ def _cmd_stream(args: argparse.Namespace) -> int:
     if args.key_name:
         key = get_key(args.key_name)
     secrets = [key] if key else []
-    _SECRETS.extend(secrets)
+    register_secret(*secrets, args.url)
     _setup_logging(secrets, args.verbose)
     if args.ca_file and not Path(args.ca_file).is_file():
         raise UserError(f"CA file not found: {args.ca_file}")
@@ -403,29 +428,16 @@ def main(argv: list[str] | None = None) -> int:
             return window_main(argv[1:] if args.command == "window" else argv)
         return COMMANDS[args.command](args)
     except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {redact(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 0
     except Exception as exc:  # noqa: BLE001 - the user gets one line, the details go to a file
-        report = _write_crash_report()
+        from console.runtime import write_crash_report
+
+        report = write_crash_report()  # 0600, redacted through the one redactor
         print(f"error: unexpected {exc.__class__.__name__}; details in {report}", file=sys.stderr)
         return 1
-
-
-def _write_crash_report() -> Path:
-    import traceback
-
-    from platformdirs import user_log_dir
-
-    folder = Path(user_log_dir("live-console"))
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}.txt"
-    path.write_text(redact(traceback.format_exc(), *_SECRETS), encoding="utf-8")
-    return path
-
-
-_SECRETS: list[str] = []
 
 
 if __name__ == "__main__":

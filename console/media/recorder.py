@@ -29,7 +29,19 @@ def check_record_path(path: str) -> Path:
         raise UserError(f"cannot record to {path}: folder {parent} does not exist")
     if not os.access(parent, os.W_OK):
         raise UserError(f"cannot record to {path}: folder {parent} is not writable")
-    return p
+    return free_record_path(p)
+
+
+def free_record_path(path: Path) -> Path:
+    """``path`` if nothing is there yet, else the first free ``NAME (2).flv``, ``NAME (3).flv``
+    …: an earlier recording is never overwritten."""
+    if not os.path.lexists(path):
+        return path
+    for n in range(2, 10000):
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+        if not os.path.lexists(candidate):
+            return candidate
+    raise UserError(f"cannot record to {path}: too many recordings with that name; give another")
 
 
 class FlvRecorder:
