@@ -93,8 +93,10 @@ def demo_show_folder() -> Path:
     if (dest / "show.json").is_file():
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".demo-{os.getpid()}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
+    import tempfile
+
+    # an unpredictable, exclusively created folder: nothing planted can redirect the copy
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=".demo-", suffix=".tmp"))
     copy_demo_show(tmp)
     if dest.exists():  # an incomplete earlier copy (no show.json): replace it
         shutil.rmtree(dest)
@@ -158,13 +160,21 @@ class ShowLayoutStore:
 
 
 def open_show(show_path: str | Path | None, clock: Callable[[], float] = time.time):  # noqa: ANN201
-    """``(folder, controller)`` for ``show_path`` (None: the demo copy); UserError if unusable."""
+    """``(folder, controller)`` for ``show_path`` (None: the demo copy); UserError if unusable.
+
+    The window is the show's writer: the folder's writer lock is taken before anything is read
+    and held until ``controller.close()``; a show another process has open is refused in one
+    line naming it (pid, command, since when)."""
     from console.show.controller import ShowController
     from console.show.folder import ShowFolder
 
     path = demo_show_folder() if show_path is None else Path(show_path)
-    folder = ShowFolder.open(path)
-    return folder, ShowController.open(folder, clock=clock)
+    folder = ShowFolder.open(path, writer=True)
+    try:
+        return folder, ShowController.open(folder, clock=clock)
+    except BaseException:
+        folder.close()
+        raise
 
 
 def build_app(argv: list[str] | None = None):  # noqa: ANN201 - QApplication
@@ -205,12 +215,12 @@ def build_window(
     problem) before any window exists.
     """
     from console.overlays.chat import ChatFeed
-    from console.settings import load_settings
+    from console.settings import load_settings_report
     from console.ui.audience_bridge import AudienceBridge
     from console.ui.main_window import MainWindow
     from console.ui.show_bridge import ShowBridge
 
-    settings = load_settings(settings_folder)
+    settings, settings_problems = load_settings_report(settings_folder)
     app._languages.set_language(settings.language)
     folder, controller = open_show(show_path, clock)
     feed = ChatFeed(50)  # what the chat overlay draws: filled by the show's audience hub
@@ -228,6 +238,9 @@ def build_window(
     except BaseException:
         controller.close()
         raise
+    for problem in settings_problems:  # a newer file kept as is, a bad field defaulted
+        log.warning("%s", problem)
+        window.add_notice(problem)
     window.show_folder = folder
     window.controller = controller
     window.default_layout = lambda orientation: default_rects(controller, folder, orientation)

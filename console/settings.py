@@ -10,6 +10,7 @@ key itself lives in the OS keyring (:mod:`console.platforms.credentials`).
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import logging
 import os
@@ -132,21 +133,87 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- (de)serialising
 
 
-def _build(cls: type, data: Any) -> Any:
-    """A dataclass from a dict, ignoring unknown keys and keeping defaults for missing ones."""
-    if not isinstance(data, dict):
-        return cls()
+def _default(f: dataclasses.Field) -> Any:
+    if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+        return f.default_factory()  # type: ignore[misc]
+    return f.default
+
+
+_SCALARS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "int": (lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number"),
+    "float": (lambda v: isinstance(v, int | float) and not isinstance(v, bool), "a number"),
+    "bool": (lambda v: isinstance(v, bool), "true or false"),
+    "str": (lambda v: isinstance(v, str), "text"),
+    "int | None": (
+        lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool)),
+        "a whole number or null",
+    ),
+}
+
+
+def _kind(value: Any) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", str: "text"}.get(
+        type(value), "a list" if isinstance(value, list) else "an object"
+    )
+
+
+def _build(cls: type, data: Any, where: str, problems: list[str]) -> Any:
+    """A dataclass from a dict, field by field: unknown keys are ignored, missing ones keep
+    their defaults, and a field of the wrong type gets its default alone (named in
+    ``problems`` as ``section.field``) — never the whole section."""
     kwargs: dict[str, Any] = {}
-    hints = {f.name: f for f in fields(cls)}
-    for name, f in hints.items():
-        if name not in data:
+    for f in fields(cls):
+        if f.name not in data:
             continue
-        value = data[name]
-        kwargs[name] = _convert(f.type, value)
-    try:
-        return cls(**kwargs)
-    except TypeError:
-        return cls()
+        path = f"{where}.{f.name}" if where else f.name
+        kwargs[f.name] = _convert(f, data[f.name], path, problems)
+    return cls(**kwargs)
+
+
+def _convert(f: dataclasses.Field, value: Any, path: str, problems: list[str]) -> Any:
+    t = str(f.type)
+    if t in _SCALARS:
+        ok, wanted = _SCALARS[t]
+        if ok(value):
+            return float(value) if t == "float" else value
+        default = _default(f)
+        problems.append(f"{path}: expected {wanted}, found {_kind(value)}; using {default!r}")
+        return default
+    for name, cls in _NESTED.items():
+        if t == name:
+            if isinstance(value, dict):
+                return _build(cls, value, path, problems)
+            problems.append(f"{path}: expected an object, found {_kind(value)}; using the defaults")
+            return _default(f)
+        if t == f"list[{name}]":
+            if not isinstance(value, list):
+                problems.append(
+                    f"{path}: expected a list, found {_kind(value)}; using the defaults"
+                )
+                return _default(f)
+            return _items(cls, value, path, problems)
+        if t == f"dict[str, list[{name}]]":
+            if not isinstance(value, dict):
+                problems.append(f"{path}: expected an object, found {_kind(value)}; using {{}}")
+                return {}
+            out: dict[str, list[Any]] = {}
+            for k, vs in value.items():
+                if isinstance(vs, list):
+                    out[str(k)] = _items(cls, vs, f"{path}[{k!r}]", problems)
+                else:
+                    problems.append(f"{path}[{k!r}]: expected a list, found {_kind(vs)}; left out")
+            return out
+    return value
+
+
+def _items(cls: type, values: list[Any], path: str, problems: list[str]) -> list[Any]:
+    items = []
+    for i, v in enumerate(values):
+        if isinstance(v, dict):
+            items.append(_build(cls, v, f"{path}[{i}]", problems))
+        else:
+            problems.append(f"{path}[{i}]: expected an object, found {_kind(v)}; left out")
+    return items
 
 
 _NESTED: dict[str, type] = {
@@ -158,22 +225,8 @@ _NESTED: dict[str, type] = {
 }
 
 
-def _convert(type_text: Any, value: Any) -> Any:
-    t = str(type_text)
-    for name, cls in _NESTED.items():
-        if t == name:
-            return _build(cls, value)
-        if t == f"list[{name}]":
-            return [_build(cls, v) for v in value] if isinstance(value, list) else []
-        if t == f"dict[str, list[{name}]]":
-            if not isinstance(value, dict):
-                return {}
-            return {
-                str(k): [_build(cls, v) for v in vs]
-                for k, vs in value.items()
-                if isinstance(vs, list)
-            }
-    return value
+class NewerSettingsFile(OSError):
+    """settings.json was written by a newer version: it is read, never overwritten."""
 
 
 def settings_path(folder: Path | None = None) -> Path:
@@ -181,30 +234,72 @@ def settings_path(folder: Path | None = None) -> Path:
 
 
 def load_settings(folder: Path | None = None) -> Settings:
-    """Read the settings; a missing or unreadable file gives the defaults (and is logged)."""
-    path = settings_path(folder)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Settings()
-    except (OSError, ValueError) as exc:
-        log.warning("settings file %s unreadable (%s); using defaults", path, exc)
-        return Settings()
-    if not isinstance(data, dict):
-        return Settings()
-    if int(data.get("version", 0) or 0) > SCHEMA_VERSION:
-        log.warning("settings file %s is from a newer version; reading what is known", path)
-    else:
-        data = migrate(data)
-    settings = _build(Settings, data)
-    settings.version = SCHEMA_VERSION
+    """Read the settings (problems are logged as warnings, see :func:`load_settings_report`)."""
+    settings, problems = load_settings_report(folder)
+    for problem in problems:
+        log.warning("%s", problem)
     return settings
 
 
+def load_settings_report(folder: Path | None = None) -> tuple[Settings, list[str]]:
+    """The settings and one line per problem found.
+
+    A missing file gives the defaults; an unreadable one the defaults and a problem. A file
+    from a newer version is read for what this version understands and is never overwritten
+    (:func:`save_settings` refuses). A field of the wrong type gets its default alone and the
+    problem names it (``canvas.width: expected a whole number …``).
+    """
+    path = settings_path(folder)
+    problems: list[str] = []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings(), problems
+    except (OSError, ValueError) as exc:
+        return Settings(), [f"settings file {path} unreadable ({exc}); using defaults"]
+    if not isinstance(data, dict):
+        return Settings(), [f"settings file {path} is not a JSON object; using defaults"]
+    version = data.get("version", 0) or 0
+    if not isinstance(version, int) or isinstance(version, bool):
+        problems.append(f"settings file {path}: version: expected a whole number; read as 1")
+        version = data["version"] = 1
+    if version > SCHEMA_VERSION:
+        problems.append(
+            f"settings file {path} is from a newer version ({version}; this one knows "
+            f"{SCHEMA_VERSION}): reading what is understood; it will not be overwritten"
+        )
+    else:
+        data = migrate(data)
+    fields_problems: list[str] = []
+    settings = _build(Settings, data, "", fields_problems)
+    settings.version = SCHEMA_VERSION
+    return settings, problems + [f"settings file {path}: {p}" for p in fields_problems]
+
+
+def _version_on_disk(path: Path) -> int:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    version = data.get("version", 0) if isinstance(data, dict) else 0
+    return version if isinstance(version, int) and not isinstance(version, bool) else 0
+
+
 def save_settings(settings: Settings, folder: Path | None = None) -> Path:
-    """Write the settings atomically (a crash never leaves half a file)."""
+    """Write the settings atomically (a crash never leaves half a file).
+
+    Raises :class:`NewerSettingsFile` (an ``OSError`` whose ``strerror`` says what happened)
+    and leaves the file byte for byte as it was when it is from a newer version.
+    """
     path = settings_path(folder)
     path.parent.mkdir(parents=True, exist_ok=True)
+    newer = _version_on_disk(path)
+    if newer > SCHEMA_VERSION:
+        raise NewerSettingsFile(
+            errno.EEXIST,
+            f"{path} is from a newer version ({newer}); kept as it is — "
+            "changes made here last until the console closes",
+        )
     text = json.dumps(asdict(settings), ensure_ascii=False, indent=2)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".tmp")
     try:

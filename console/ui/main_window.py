@@ -1053,6 +1053,9 @@ class MainWindow(QMainWindow):
         self.destinations.record_state.setVisible(rehearsal)
 
     def add_notice(self, text: str) -> None:
+        from console.redaction import redact
+
+        text = redact(text)  # a notice may quote a server's reply, a URL or an error
         if text in self.notices:
             return
         self.notices.append(text)
