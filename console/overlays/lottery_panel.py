@@ -1,6 +1,7 @@
-"""The lottery panel (福袋). Before entry: prize, how to enter, draw time and number of winners
-(announced first, as promotion law requires) and the seed commitment; during entry: countdown
-and entrant count; after the draw: the winners with masked names and the seed for audit."""
+"""The lottery panel (福袋). Before entry: prize, how to enter, the fixed entry close time, draw
+time and number of winners (announced first, as promotion law requires) and the seed commitment
+(a SHA-256 prefix); during entry: countdown to the close time and entrant count; an early close
+says so on screen; after the draw: the winners with masked names and the seed for audit."""
 
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ WINNERS_HOLD_S = 120.0  # the winners stay up this long after the panel first sh
 PHASE_LABELS = {"announced": "即将开始", "open": "参与中", "closed": "待开奖", "drawn": "已开奖"}
 
 
-def clock_time(epoch: float) -> str:
-    return time.strftime("%H:%M", time.localtime(epoch))
+def clock_time(epoch: float, seconds: bool = False) -> str:
+    return time.strftime("%H:%M:%S" if seconds else "%H:%M", time.localtime(epoch))
 
 
 def winner_names(lottery: LotteryState) -> tuple[str, ...]:
@@ -88,6 +89,8 @@ class LotteryPanelLayer(ShowLayer):
             lottery.keyword,
             lottery.winners_count,
             lottery.draw_at,
+            lottery.closes_at,
+            lottery.closed_early,
             lottery.seed_hash,
             entrant_count(lottery),
             winner_names(lottery),
@@ -183,20 +186,24 @@ class LotteryPanelLayer(ShowLayer):
             label = "后开始参与" if lottery.phase == "announced" else "后截止"
             self._countdown(pen, row(em * 1.9), format_countdown(timer), label, em)
             y += em * 0.15
-            info = f"{clock_time(lottery.draw_at)} 开奖"
-            if lottery.phase == "open":
-                info = f"已有 {entrant_count(lottery)} 人参与 · {info}"
-            pen.text(
-                row(em * 1.05),
-                info,
-                st.font(em * 0.62),
-                QColor(255, 255, 255, 230),
-                align=ALIGN_LEFT | ALIGN_VCENTER,
+            times = (
+                f"{clock_time(lottery.closes_at, True)} 截止 · {clock_time(lottery.draw_at)} 开奖"
             )
+            lines = [times]
+            if lottery.phase == "open":
+                lines.insert(0, f"已有 {entrant_count(lottery)} 人参与")
+            for line in lines:
+                pen.text(
+                    row(em * 1.0),
+                    line,
+                    st.font(em * 0.62),
+                    QColor(255, 255, 255, 230),
+                    align=ALIGN_LEFT | ALIGN_VCENTER,
+                )
         elif lottery.phase == "closed":
             pen.text(
                 row(em * 1.1),
-                f"参与已截止 · 共 {entrant_count(lottery)} 人",
+                f"参与已{'提前' if lottery.closed_early else ''}截止 · 共 {entrant_count(lottery)} 人",
                 st.font(em * 0.64),
                 white,
                 align=ALIGN_LEFT | ALIGN_VCENTER,

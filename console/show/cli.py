@@ -18,7 +18,8 @@ from console.show.state import ShowState
 def register(subparsers: Any, commands: dict[str, Callable[[argparse.Namespace], int]]) -> None:
     v = subparsers.add_parser(
         "verify-lottery",
-        help="recompute a lottery's seed hash, entrant-list hash and winners from a show folder",
+        help="recompute a lottery's seed hash, entrant-list hash and winners from a show folder "
+        "(exit 0 verified, 1 not verified, 3 entry closed early)",
     )
     v.add_argument("show", metavar="SHOW", help="show folder")
     v.add_argument("lottery_id", metavar="LOTTERY_ID", help="e.g. lottery-1 (see show-state)")
@@ -69,7 +70,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     from console.show.catalog import export_catalog, import_catalog, localize_images
     from console.show.folder import ShowFolder
 
-    folder = ShowFolder.open(args.show)
+    # import writes catalog.json: it holds the show's writer lock from before it reads
+    folder = ShowFolder.open(args.show, writer=args.action == "import")
     catalog = folder.load_catalog()
     if args.action == "export":
         export_catalog(catalog, args.file)
@@ -89,24 +91,31 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_lottery(args: argparse.Namespace) -> int:
+    """Exit 0: VERIFIED; 1: NOT VERIFIED (a check failed); 3: CLOSED EARLY (the checks hold but
+    entry closed before the announced time); 2: bad input (the usual ``error:`` line)."""
     report = verify_lottery(args.show, args.lottery_id, args.entrants, args.seed)
     print(report.to_text())
-    return 0 if report.ok else 1
+    return report.exit_code
 
 
 def cmd_show_state(args: argparse.Namespace) -> int:
-    """Read-only: replays the journal, writes nothing (not even due transitions)."""
+    """Read-only: replays the journal, writes nothing (not even due transitions), takes no lock
+    (works while a window has the show open). A malformed row: the state up to it, then the
+    row's seq and what is wrong, exit 1."""
+    from console.show.controller import replay_until_error
     from console.show.folder import ShowFolder
-    from console.show.state import SHOW_PREFIX, reduce
 
     folder = ShowFolder.open(args.show)
     state = ShowState()
+    error = None
     if folder.journal_path.exists():  # a show never run has no journal: don't create one
-        with folder.open_journal() as journal:
-            for event in journal.events(SHOW_PREFIX):
-                state = reduce(state, event)
+        with folder.open_journal(read_only=True) as journal:
+            state, error = replay_until_error(journal)
     now = time.time() if args.at is None else args.at
     print(format_state(state, now, folder.meta.title))
+    if error is not None:
+        print(f"journal error at event #{error.seq}: {error.problem} (state shown is up to it)")
+        return 1
     return 0
 
 
@@ -163,7 +172,10 @@ def format_state(state: ShowState, now: float, title: str = "") -> str:
             f"{len(lot.entrants)} entrants, seed SHA-256 {lot.seed_hash[:16]}…"
         )
         if lot.phase in ("announced", "open"):
-            line += f", entry {_left(lot.entry_remaining(now))}"
+            closes = time.strftime("%H:%M:%S", time.localtime(lot.closes_at))
+            line += f", entry {_left(lot.entry_remaining(now))} (closes {closes})"
+        elif lot.closed_early:
+            line += ", entry closed EARLY"
         if lot.phase == "drawn":
             names = [lot.entrants[w].display_name if w in lot.entrants else w for w in lot.winners]
             line += f", winners: {', '.join(names) or 'none'}"

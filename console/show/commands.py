@@ -17,6 +17,7 @@ from console.errors import UserError
 COUPON_KINDS = ("threshold", "percent", "amount")
 ENTRY_RULES = ("keyword", "like", "follow", "present")
 ENTRY_VIAS = ("comment", "like", "follow", "join", "gift", "share", "manual")
+DEFAULT_ENTRY_S = 180.0  # a lottery's entry lasts 3 minutes unless the template says otherwise
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,9 @@ class StopFlashSale(Command):
 class OpenLottery(Command):
     """Announce a lottery: everything the law wants said in advance is fixed here.
 
-    Entry opens ``opens_in_s`` after the announcement and lasts ``entry_duration_s``; the draw is
-    at ``draw_at`` (epoch) or ``draw_delay_s`` after entry closes.
+    Entry opens ``opens_in_s`` after the announcement and lasts ``entry_duration_s`` (default
+    3 minutes): the close time is fixed and shown from the start; the draw is at ``draw_at``
+    (epoch) or ``draw_delay_s`` after entry closes.
     """
 
     name: ClassVar[str] = "open_lottery"
@@ -90,7 +92,7 @@ class OpenLottery(Command):
     prize_value_cents: int
     entry_rule: str
     winners: int
-    entry_duration_s: float
+    entry_duration_s: float = DEFAULT_ENTRY_S
     keyword: str = ""
     opens_in_s: float = 0.0
     draw_at: float | None = None
@@ -101,8 +103,12 @@ class OpenLottery(Command):
 
 @dataclass(frozen=True)
 class CloseLottery(Command):
+    """Close entry now. Before the announced close time this is an early close: it needs a
+    ``reason``, and it is journaled (``"early": true``) and reported by ``verify-lottery``."""
+
     name: ClassVar[str] = "close_lottery"
     lottery_id: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Validation: a command against the current state becomes event drafts, or a ``UserError``.
 
-Pure except for the lottery seed, which comes from the ``token_bytes`` callable passed in. Every
+Pure except for the lottery seed, which comes from the ``token_bytes`` callable passed in and is
+sealed into ``Context.seeds`` (outside the journal) before its commitment is journaled. Every
 time-dependent value (``ends_at``, ``closes_at`` …) is resolved here from ``now`` and written into
 the event, so the reducer needs no clock.
 """
@@ -37,6 +38,7 @@ class Draft:
 class Context:
     rundown: Rundown
     token_bytes: Callable[[int], bytes] = secrets.token_bytes
+    seeds: lot.SeedVault | None = None  # where lottery seeds wait, sealed, for the draw
 
 
 def _reject(message: str) -> UserError:
@@ -276,7 +278,11 @@ def _open_lottery(state: s.ShowState, cmd: c.OpenLottery, now: float, ctx: Conte
         if other.phase in ("announced", "open"):
             raise _reject(f"lottery {other.lottery_id} is still taking entries: close it first")
     lottery_id = _new_id("lottery", state.lotteries, cmd.lottery_id)
+    if ctx.seeds is None:
+        raise _reject("lottery: this show has no folder to keep the seed sealed in: open a show")
     seed = ctx.token_bytes(32)
+    # durable before the commitment is journaled, so a crash right after still draws verifiably
+    ctx.seeds.seal(lottery_id, seed)
     return [
         Draft(
             s.LOTTERY_OPENED,
@@ -291,9 +297,9 @@ def _open_lottery(state: s.ShowState, cmd: c.OpenLottery, now: float, ctx: Conte
                 "opens_at": opens_at,
                 "closes_at": closes_at,
                 "draw_at": draw_at,
-                "seed_hash": lot.seed_hash(seed),
-                "seed": seed.hex(),
-                "seed_secret": True,  # not shown until the draw; see docs/show.md
+                "entry_duration_s": duration,
+                "seed_hash": lot.seed_hash(seed),  # the commitment; the seed stays sealed
+                "format": lot.LOTTERY_FORMAT,
             },
         )
     ]
@@ -306,17 +312,20 @@ def _lottery(state: s.ShowState, lottery_id: str) -> s.LotteryState:
     return lottery
 
 
-def close_draft(lottery: s.LotteryState, at: float) -> Draft:
-    ids = sorted(lottery.entrants)
-    return Draft(
-        s.LOTTERY_CLOSED,
-        {
-            "lottery_id": lottery.lottery_id,
-            "entrants": ids,
-            "entrants_hash": lot.entrants_hash(ids),
-            "at": at,
-        },
-    )
+def close_draft(lottery: s.LotteryState, at: float, reason: str = "") -> Draft:
+    """Freeze the entrants. ``at`` before the announced close time is an early close."""
+    ids = sorted(uid for uid, e in lottery.entrants.items() if e.ts < lottery.closes_at)
+    payload: dict[str, Any] = {
+        "lottery_id": lottery.lottery_id,
+        "entrants": ids,
+        "entrants_hash": lot.entrants_hash(ids),
+        "at": at,
+        "early": at < lottery.closes_at,
+    }
+    if payload["early"]:
+        payload["reason"] = reason
+        payload["announced_closes_at"] = lottery.closes_at
+    return Draft(s.LOTTERY_CLOSED, payload)
 
 
 def _close_lottery(
@@ -327,7 +336,14 @@ def _close_lottery(
         raise _reject(f"lottery {lottery.lottery_id}: entry has not opened yet")
     if lottery.phase != "open":
         raise _reject(f"lottery {lottery.lottery_id}: entry is already closed")
-    return [close_draft(lottery, now)]
+    reason = " ".join(str(cmd.reason or "").split())[:200]
+    if now < lottery.closes_at and not reason:
+        raise _reject(
+            f"lottery {lottery.lottery_id}: entry is announced to close in "
+            f"{lottery.closes_at - now:.0f} s: closing early needs a reason (it is journaled and "
+            "reported by verify-lottery)"
+        )
+    return [close_draft(lottery, min(now, lottery.closes_at), reason)]
 
 
 def _draw_lottery(state: s.ShowState, cmd: c.DrawLottery, now: float, ctx: Context) -> list[Draft]:
@@ -341,14 +357,19 @@ def _draw_lottery(state: s.ShowState, cmd: c.DrawLottery, now: float, ctx: Conte
             f"lottery {lottery.lottery_id}: the announced draw time is in "
             f"{lottery.draw_at - now:.0f} s: draw then"
         )
-    seed = bytes.fromhex(lottery.secret_seed)
+    if lottery.secret_seed:  # a format 1 journal: the seed was journaled at open
+        seed = bytes.fromhex(lottery.secret_seed)
+    elif ctx.seeds is None:
+        raise _reject(f"lottery {lottery.lottery_id}: no show folder holds its sealed seed")
+    else:
+        seed = ctx.seeds.unseal(lottery.lottery_id, lottery.seed_hash)
     winners = lot.draw_winners(
         seed, lottery.entrants_hash, lottery.frozen_entrants, lottery.winners_count
     )
     return [
         Draft(
             s.LOTTERY_DRAWN,
-            {"lottery_id": lottery.lottery_id, "seed": lottery.secret_seed, "winners": winners},
+            {"lottery_id": lottery.lottery_id, "seed": seed.hex(), "winners": winners},
         )
     ]
 
@@ -364,9 +385,7 @@ def _add_entrant(
         raise _reject(f"lottery {lottery.lottery_id}: entry has not opened yet")
     if lottery.phase != "open" or now >= lottery.closes_at:
         raise _reject(f"lottery {lottery.lottery_id}: entry is closed")
-    user_id = str(cmd.user_id).strip()
-    if not user_id:
-        raise _reject("lottery entrant without a user id")
+    user_id = lot.entrant_id(cmd.user_id)
     if user_id in lottery.entrants:
         raise _reject(f"{cmd.display_name or user_id} has already entered (one entry per user)")
     if cmd.via not in c.ENTRY_VIAS:

@@ -144,7 +144,12 @@ class LotteryState:
     closed_at: float | None = None
     winners: tuple[str, ...] = ()
     revealed_seed: str = ""
-    secret_seed: str = field(default="", repr=False)  # journaled, never shown before the draw
+    # format 1 journals only: the seed was journaled at open. Format 2 seals it outside the
+    # journal (lottery.SeedVault) and the state never holds it before the draw.
+    secret_seed: str = field(default="", repr=False)
+    format: int = 1
+    closed_early: bool = False
+    close_reason: str = ""
 
     def entry_remaining(self, now: float) -> float:
         if self.phase not in ("announced", "open"):
@@ -364,7 +369,8 @@ def _lottery_opened(state: ShowState, e: Event) -> ShowState:
         draw_at=p["draw_at"],
         seed_hash=p["seed_hash"],
         phase="open" if p["opens_at"] <= e.ts else "announced",
-        secret_seed=p["seed"],
+        secret_seed=p.get("seed", ""),
+        format=int(p.get("format", 1)),
     )
     return replace(state, lotteries=_with(state.lotteries, lottery.lottery_id, lottery))
 
@@ -389,6 +395,7 @@ def _lottery_entrant(state: ShowState, e: Event) -> ShowState:
 
 def _lottery_closed(state: ShowState, e: Event) -> ShowState:
     p = e.payload
+    lottery = state.lotteries[p["lottery_id"]]
     return _lottery_update(
         state,
         p["lottery_id"],
@@ -396,6 +403,8 @@ def _lottery_closed(state: ShowState, e: Event) -> ShowState:
         frozen_entrants=tuple(p["entrants"]),
         entrants_hash=p["entrants_hash"],
         closed_at=p["at"],
+        closed_early=bool(p.get("early")) or p["at"] < lottery.closes_at,
+        close_reason=str(p.get("reason", "")),
     )
 
 

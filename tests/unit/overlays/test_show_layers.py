@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from pathlib import Path
 
 import cv2
@@ -270,10 +271,14 @@ def test_lottery_panel_through_its_phases(show):
         ctl.execute(c.AddLotteryEntrant(lottery.lottery_id, f"u{i}", name, "comment", "我想要"))
     comp.render(scene, 1.0)
     assert "参与中" in texts(panel) and "已有 3 人参与" in texts(panel)
+    closes = time.strftime("%H:%M:%S", time.localtime(lottery.closes_at))
+    assert f"{closes} 截止" in texts(panel)  # the fixed close time is on screen
+    assert_inside([panel], canvas)
 
-    ctl.execute(c.CloseLottery(lottery.lottery_id))
+    ctl.execute(c.CloseLottery(lottery.lottery_id, reason="rehearsal"))
     comp.render(scene, 2.0)
     assert "待开奖" in texts(panel) and "共 3 人" in texts(panel)
+    assert "提前截止" in texts(panel)  # an early close says so to the audience
 
     clock.advance(lottery.draw_at - clock.t)
     ctl.execute(c.DrawLottery(lottery.lottery_id))

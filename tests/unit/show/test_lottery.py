@@ -215,7 +215,8 @@ def test_seed_hidden_until_draw(tmp_path):
     ctl = ShowController.open(show, clock=FakeClock())
     e = ctl.execute(c.OpenLottery("耳机", 19900, "present", 1, 60))
     lot = ctl.state.lotteries["lottery-1"]
-    assert e.payload["seed_secret"] is True
-    assert lot.revealed_seed == "" and lot.secret_seed not in repr(lot)
-    assert seed_hash(bytes.fromhex(lot.secret_seed)) == lot.seed_hash
+    assert e.payload["format"] == 2 and "seed" not in e.payload
+    assert lot.revealed_seed == "" and lot.secret_seed == ""
+    sealed = json.loads((show / "lottery-seeds" / "lottery-1.seed").read_text())
+    assert seed_hash(bytes.fromhex(sealed["seed"])) == lot.seed_hash
     ctl.close()

@@ -222,7 +222,10 @@ def test_lottery_lifecycle_rules(ctl, clock):
     refused(ctl, c.AddLotteryEntrant("nope", "u2"), "no lottery 'nope'")
     ctl.execute(c.AddLotteryEntrant("lottery-1", "u2", "", "manual"))
     refused(ctl, c.DrawLottery("lottery-1"), "can't draw before entry closes")
-    ctl.execute(c.CloseLottery("lottery-1"))
+    refused(ctl, c.CloseLottery("lottery-1"), "closing early needs a reason")
+    closed = ctl.execute(c.CloseLottery("lottery-1", reason="prize stock ran out"))
+    assert closed.payload["early"] is True and closed.payload["reason"] == "prize stock ran out"
+    assert ctl.state.lotteries["lottery-1"].closed_early
     refused(ctl, c.CloseLottery("lottery-1"), "already closed")
     refused(ctl, c.AddLotteryEntrant("lottery-1", "u3", "", "comment", "想要"), "entry is closed")
     refused(ctl, c.DrawLottery("lottery-1"), "announced draw time is in")
