@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import re
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -452,80 +451,25 @@ IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 
-def _sniff_image(head: bytes) -> str | None:
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
 def fetch_image(
     url: str,
     dest_dir: str | Path,
     timeout: float = 10.0,
     max_bytes: int = MAX_IMAGE_BYTES,
     allowed_types: Iterable[str] = tuple(IMAGE_TYPES),
+    is_public: Callable[[Any], bool] | None = None,
 ) -> Path:
     """Download a product image into ``dest_dir``; returns the file's path.
 
     The name is the content's SHA-256 prefix, so fetching twice stores once. Refuses non-http(s)
     URLs, HTTP errors, a declared or sniffed type outside ``allowed_types``, more than
-    ``max_bytes``, and a transfer that takes longer than ``timeout`` seconds in total.
+    ``max_bytes``, a picture over 40 MP, a redirect from a public to a private address, and a
+    transfer that takes longer than ``timeout`` seconds in total (``console/show/image_fetch.py``;
+    ``is_public`` overrides which addresses count as public, for tests).
     """
-    import requests  # only this function touches the network
+    from console.show.image_fetch import download_image  # only this touches the network
 
-    allowed = set(allowed_types)
-    if not is_url(url):
-        raise UserError(f"image URL must start with http:// or https://: {url!r}")
-    deadline = time.monotonic() + timeout
-    try:
-        response = requests.get(url, stream=True, timeout=timeout)
-    except requests.Timeout:
-        raise UserError(
-            f"image {url}: no answer within {timeout:g} s: check the URL or try again"
-        ) from None
-    except requests.RequestException as exc:
-        raise UserError(
-            f"image {url}: cannot connect ({exc.__class__.__name__}): check the URL"
-        ) from None
-    with response:
-        if response.status_code != 200:
-            raise UserError(
-                f"image {url}: server answered {response.status_code} {response.reason}: check the URL"
-            )
-        declared = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if declared not in allowed:
-            raise UserError(
-                f"image {url}: type {declared or 'unknown'!r} not accepted: use PNG, JPEG or WebP"
-            )
-        length = response.headers.get("Content-Length", "")
-        if length.isdigit() and int(length) > max_bytes:
-            raise UserError(
-                f"image {url}: {int(length)} bytes is over the {max_bytes} byte limit: use a smaller image"
-            )
-        chunks = []
-        size = 0
-        try:
-            for chunk in response.iter_content(64 * 1024):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise UserError(
-                        f"image {url}: over the {max_bytes} byte limit: use a smaller image"
-                    )
-                if time.monotonic() > deadline:
-                    raise UserError(f"image {url}: download took over {timeout:g} s: try again")
-                chunks.append(chunk)
-        except requests.RequestException as exc:
-            raise UserError(
-                f"image {url}: download failed ({exc.__class__.__name__}): try again"
-            ) from None
-    data = b"".join(chunks)
-    sniffed = _sniff_image(data[:16])
-    if sniffed is None or sniffed not in allowed:
-        raise UserError(f"image {url}: the content is not a PNG, JPEG or WebP image")
+    data, sniffed = download_image(url, timeout, max_bytes, allowed_types, is_public)
     dest = Path(dest_dir)
     dest.mkdir(parents=True, exist_ok=True)
     target = dest / f"{hashlib.sha256(data).hexdigest()[:16]}.{IMAGE_TYPES[sniffed]}"
