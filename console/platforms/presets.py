@@ -106,6 +106,53 @@ def preset_by_id(preset_id: str) -> Preset:
 # --------------------------------------------------------------------------- push URLs
 
 
+def host_of(url: str) -> str:
+    """``host[:port]`` of a server URL (never its user-info), or ``""``."""
+    try:
+        parts = urlsplit((url or "").strip())
+        host, port = parts.hostname or "", parts.port
+    except ValueError:
+        return ""
+    host = f"[{host}]" if ":" in host else host
+    return f"{host}:{port}" if port and host else host
+
+
+def secure_server(server: str, key: str) -> tuple[str, str]:
+    """``(server, key)`` with no secret left in the server URL, which is saved in settings.
+
+    Secret query parameters of the server (``sign=``, ``txSecret=``, ``auth_key=``, ``token=``
+    …, see :func:`console.redaction.is_secret_param`) move to the end of the key's query,
+    where an RTMP server reads them with the stream name; other parameters (``vhost=``) stay.
+    User-info (``user:pass@``) is refused: RTMP publishing does not send it.
+    """
+    from urllib.parse import urlunsplit
+
+    from console.redaction import is_secret_param, register_secret
+
+    text = (server or "").strip()
+    register_secret(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:
+        raise UserError(f"bad server URL ({exc}): use rtmp://HOST[:PORT]/APP") from None
+    if "@" in parts.netloc:
+        raise UserError(
+            "the server URL holds a user name or password (…@ before the host): RTMP publishing "
+            "does not use them and settings never keep secrets; remove that part"
+        )
+    if not parts.query:
+        return text, key
+    kept, moved = [], []
+    for pair in parts.query.split("&"):
+        (moved if is_secret_param(pair.partition("=")[0]) else kept).append(pair)
+    if not moved:
+        return text, key
+    clean = urlunsplit(parts._replace(query="&".join(kept)))
+    key = (key or "").strip()
+    joined = "&".join(moved)
+    return clean, (f"{key}&{joined}" if "?" in key else f"{key}?{joined}")
+
+
 def split_push_url(url: str, app_segments: int = 1) -> tuple[str, str]:
     """Split a full push URL into (server URL, stream key).
 
@@ -130,7 +177,7 @@ def split_push_url(url: str, app_segments: int = 1) -> tuple[str, str]:
     if not key.strip("?"):
         raise UserError("the push URL has no stream key after the application")
     server = f"{parts.scheme.lower()}://{parts.netloc}/{app}/"
-    return server, key
+    return secure_server(server, key)
 
 
 def key_expiry(key: str) -> int | None:

@@ -27,13 +27,16 @@ from console.errors import UserError
 from console.media.output import OutputState
 from console.platforms.presets import (
     Preset,
+    host_of,
     is_loopback_url,
     key_expiry,
     key_status,
     load_presets,
     preset_by_id,
+    secure_server,
     split_push_url,
 )
+from console.redaction import redact
 from console.settings import DestinationSettings
 
 
@@ -212,11 +215,20 @@ class DestinationDialog(QDialog):
             self.error.setText(self.tr("Paste the stream key from your platform."))
             return
         try:
+            # settings never hold a secret: a signature in the server URL moves into the key
+            clean, moved_key = secure_server(server, key)
+            if clean != server and not key:
+                raise UserError(
+                    "the server URL holds a signature or token: paste the stream key again "
+                    "so it can be kept with the key, not in the settings"
+                )
+            server, key = clean, moved_key
             parse_rtmp_url(server, key or "k")
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(redact(exc))
             return
-        self.dest.name = self.name.text().strip() or server
+        self.server.setText(server)
+        self.dest.name = self.name.text().strip() or host_of(server) or server
         self.dest.preset = self.current_preset().id
         self.dest.server = server
         if not self.dest.key_name:
@@ -337,8 +349,9 @@ class DestinationRow(QFrame):
     def retranslate_ui(self) -> None:
         dest = self.dest
         preset = preset_by_id(dest.preset)
-        self.title.setText(dest.name or dest.server)
-        host = dest.server.split("/")[2] if dest.server.count("/") >= 2 else dest.server
+        host = host_of(dest.server) or redact(dest.server)
+        # a Custom destination named after its URL (older settings) shows the host only
+        self.title.setText(redact(dest.name) if dest.name and dest.name != dest.server else host)
         parts = [preset.label(chinese_ui()), host]
         if is_loopback_url(dest.server):
             parts.append(self.tr("local"))
