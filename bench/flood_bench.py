@@ -129,12 +129,21 @@ class EventGen:
         return [self.one() for _ in range(n)]
 
 
+_TOKEN = ""  # the ingest's token, set in the sender process
+
+
 def _signed_headers(body: bytes) -> dict[str, str]:
+    """The token and a signature (a nonce starts with a letter: the signed text splits one way)."""
     from console.audience.ingest import sign
 
     ts = str(int(time.time()))
-    nonce = base64.urlsafe_b64encode(os.urandom(12)).decode()
-    return {"x-timestamp": ts, "x-nonce-str": nonce, "x-signature": sign(SECRET, ts, nonce, body)}
+    nonce = "n" + base64.urlsafe_b64encode(os.urandom(12)).decode()
+    return {
+        "Authorization": f"Bearer {_TOKEN}",
+        "x-timestamp": ts,
+        "x-nonce-str": nonce,
+        "x-signature": sign(SECRET, ts, nonce, body),
+    }
 
 
 class _Tally:
@@ -291,8 +300,12 @@ def _ws_sender(address, rate, batch, seconds, t0, gen: EventGen, tally: _Tally) 
     ws.close()
 
 
-def sender_main(address, rate: float, seconds: float, batch: int, start_wall: float, out) -> None:
+def sender_main(
+    address, token: str, rate: float, seconds: float, batch: int, start_wall: float, out
+) -> None:
     """Child process: flood the ingest at ``address``; put the tally on ``out``."""
+    global _TOKEN
+    _TOKEN = token
     t0 = time.monotonic() + (start_wall - time.time())
     tally = _Tally()
     jobs = [
@@ -446,7 +459,7 @@ def run(
             start_wall = time.time() + warmup
             sender = ctx.Process(
                 target=sender_main,
-                args=(ingest.address, rate, seconds, batch, start_wall, out),
+                args=(ingest.address, ingest.token, rate, seconds, batch, start_wall, out),
                 name="flood-sender",
             )
             sender.start()

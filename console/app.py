@@ -101,6 +101,13 @@ def demo_show_folder() -> Path:
     if dest.exists():  # an incomplete earlier copy (no show.json): replace it
         shutil.rmtree(dest)
     tmp.rename(dest)
+    from console.settings import config_dir
+
+    print(  # first run on this account: say what was set up, and where
+        f"live-console: first run: copied the demo show to {dest}; "
+        f"settings will be kept in {config_dir()}",
+        file=sys.stderr,
+    )
     return dest
 
 
@@ -197,6 +204,15 @@ def build_app(argv: list[str] | None = None):  # noqa: ANN201 - QApplication
     app.setOrganizationName("live-console")
     apply_theme(app)
     app.setFont(ui_font())
+    from PySide6.QtGui import QIcon
+
+    from console.resources import icon_path
+
+    icon = QIcon()
+    for size in (16, 32, 48, 64, 128, 256):
+        if icon_path(size).is_file():
+            icon.addFile(str(icon_path(size)))
+    app.setWindowIcon(icon)
     languages = LanguageManager()
     languages.set_language(load_settings().language)
     app._languages = languages  # type: ignore[attr-defined]  # kept alive with the app

@@ -4,43 +4,52 @@ An external fetcher or a platform open-API bridge (kept outside the core, see PL
 posts events in the documented JSON schema (``docs/audience.md``):
 
     POST /v1/events      one event, a JSON list, or {"events": [...]}   → 200 {"accepted", …}
-    GET  /v1/ws          WebSocket (RFC 6455): each text message is what a POST body would be,
-                         each answer a text message with the same result JSON
+    GET  /v1/ws          WebSocket: each text message is what a POST body would be, each answer
+                         a text message with the same result JSON
     GET  /v1/health      {"ok": true}
 
-Security: binds 127.0.0.1 by default; any other address needs a token (``Authorization: Bearer
-TOKEN`` or ``x-token``; WebSocket also ``?token=``) and the server refuses to start without one.
-With a signing secret, HTTP posts carry ``x-timestamp`` (epoch seconds), ``x-nonce-str`` and
-``x-signature`` = hex HMAC-SHA256(secret, timestamp + nonce + body), the scheme Douyin's open
-platform uses for its callbacks; more than 300 s off or a nonce seen before is refused. Every
-refusal is a 4xx with ``{"error": reason}`` and touches nothing else; bad events inside a batch
-are listed by index and the good ones accepted. Events are de-duplicated on (platform, msg_id).
-
-Stdlib only: ``http.server.ThreadingHTTPServer`` and a small RFC 6455 server on the same port.
+Served by :class:`console.server.LocalServer` (aiohttp) under its policy (``docs/security.md``,
+"Local server"): ``Host`` must be this server, a browser ``Origin`` must be allowed (none are by
+default), writes need the token (``Authorization: Bearer TOKEN`` or ``x-token``; a WebSocket
+may offer the subprotocols ``live-console.v1`` and ``live-console.token.TOKEN``) — also on
+loopback — and ``Content-Type: application/json``; never a token in the URL. The token is made
+once and kept (:func:`local_token`). With a signing secret, requests carry ``x-timestamp`` (10
+digits of epoch seconds or 13 of ms), ``x-nonce-str`` (a letter, then 15–63 of ``A-Z a-z 0-9 _
+-``) and ``x-signature`` = hex HMAC-SHA256(secret, timestamp + nonce + body), the scheme Douyin's
+open platform uses for its callbacks; these formats make the split of the signed text
+unambiguous. More than 300 s off or a nonce seen before is refused. Every refusal is a 4xx with
+``{"error": reason}`` and touches nothing else; bad events inside a batch are listed by index
+and the good ones accepted. Events are de-duplicated on (platform, msg_id).
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import hashlib
 import hmac
 import ipaddress
 import json
 import logging
 import re
-import socket
 import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+
+from aiohttp import WSMsgType, web
 
 from console.audience.events import AudienceEvent, Deduper, EventError, parse_batch, parse_event
 from console.errors import UserError
+from console.redaction import register_secret
+from console.server import (
+    WS_PROTOCOL,
+    LocalServer,
+    Refused,
+    ServerPolicy,
+    check_token_text,
+    json_response,
+    load_or_create_token,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +57,19 @@ DEFAULT_PORT = 8765
 MAX_BODY = 64 * 1024
 MAX_BATCH = 1000
 MAX_SKEW_S = 300
-WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-_NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+TOKEN_NAME = "audience-ingest"
+_TS_RE = re.compile(r"^(?:[0-9]{10}|[0-9]{13})$")
+_NONCE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{15,63}$")
+_NONCE_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_SIG_RE = re.compile(r"^[0-9a-fA-F]{64}$")
+
+Rejected = Refused  # the name this module used before console.server existed
+
+
+def local_token() -> str:
+    """The ingest's kept token (made on first use): what a bridge or plugin on this computer
+    sends as ``Authorization: Bearer …``. Plugins in the console process call this."""
+    return load_or_create_token(TOKEN_NAME)
 
 
 def is_loopback(host: str) -> bool:
@@ -65,14 +85,6 @@ def sign(secret: str | bytes, timestamp: str, nonce: str, body: bytes) -> str:
     """The ``x-signature`` for a request: hex HMAC-SHA256(secret, timestamp + nonce + body)."""
     key = secret.encode("utf-8") if isinstance(secret, str) else secret
     return hmac.new(key, timestamp.encode() + nonce.encode() + body, hashlib.sha256).hexdigest()
-
-
-class Rejected(Exception):
-    def __init__(self, status: int, reason: str, category: str = "") -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-        self.category = category or reason.split(":")[0]
 
 
 class _NonceStore:
@@ -128,22 +140,41 @@ class IngestServer:
         max_skew_s: float = MAX_SKEW_S,
         max_ws_clients: int = 16,
         clock: Callable[[], float] = time.time,
+        allowed_origins: tuple[str, ...] | list[str] = (),
+        lan_names: tuple[str, ...] | list[str] = (),
+        **limits: Any,
     ) -> None:
         if not is_loopback(host) and not token:
             raise UserError(
                 f"the audience ingest on {host} would be reachable from the network: "
                 "set a token, or bind 127.0.0.1"
             )
-        if token is not None and len(token) < 16:
-            raise UserError("the ingest token is too short: use at least 16 characters")
+        if token is not None:
+            check_token_text(token)
         self.emit = emit
         self.host = host
         self.port = port
-        self.token = token
+        self.token = token if token is not None else local_token()
+        register_secret(self.token)
         self.secret = secret
+        if secret:
+            register_secret(secret)
         self.require_signature = bool(secret) if require_signature is None else require_signature
         if self.require_signature and not secret:
             raise UserError("signed requests are required but no signing secret is set")
+        unknown = sorted(set(limits) - _LIMITS)
+        if unknown:
+            raise UserError(f"local ingest: unknown setting {unknown[0]!r}")
+        self.policy = ServerPolicy(
+            host=host,
+            port=port,
+            token=self.token,
+            allowed_origins=tuple(allowed_origins),
+            lan_names=tuple(lan_names),
+            max_body=max_body,
+            max_ws_message=max_body,
+            **limits,
+        )
         self.max_body = max_body
         self.max_batch = max_batch
         self.max_skew_s = max_skew_s
@@ -153,10 +184,8 @@ class IngestServer:
         self.nonces = _NonceStore(max_skew_s)
         self.stats: Counter[str] = Counter()
         self._stats_lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self._ws: set[socket.socket] = set()
-        self._ws_lock = threading.Lock()
+        self._server: LocalServer | None = None
+        self._ws: set[web.WebSocketResponse] = set()
 
     # ---- lifecycle
 
@@ -164,30 +193,23 @@ class IngestServer:
         """Bind and serve on a background thread; returns the bound (host, port)."""
         if self._server is not None:
             return self.address
-        handler = type("IngestHandler", (_Handler,), {"ingest": self})
-        try:
-            server = ThreadingHTTPServer((self.host, self.port), handler)
-        except OSError as exc:
-            raise UserError(
-                f"cannot listen on {self.host}:{self.port} for the audience ingest: "
-                f"{exc.strerror or exc}: pick another port"
-            ) from None
-        server.daemon_threads = True
+        routes = [
+            web.post("/v1/events", self._post_events),
+            web.post("/v1/events/", self._post_events),
+            web.get("/v1/ws", self._websocket),
+            web.get("/v1/health", self._health),
+        ]
+        server = LocalServer(self.policy, routes, name="audience ingest", count=self.count)
+        server.start()
         self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="audience-ingest"
-        )
-        self._thread.daemon = True
-        self._thread.start()
         log.info("audience ingest listening on %s:%s", *self.address)
         return self.address
 
     @property
     def address(self) -> tuple[str, int]:
-        if self._server is None:
+        if self._server is None or self._server.address is None:
             return (self.host, self.port)
-        host, port = self._server.server_address[:2]
-        return (str(host), int(port))
+        return self._server.address
 
     @property
     def url(self) -> str:
@@ -196,17 +218,8 @@ class IngestServer:
 
     def close(self) -> None:
         server, self._server = self._server, None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        with self._ws_lock:
-            clients = list(self._ws)
-        for sock in clients:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-        if self._thread is not None:
-            self._thread.join(5)
+        if server is not None:
+            server.close()
 
     stop = close
 
@@ -226,23 +239,86 @@ class IngestServer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # ---- checks shared by HTTP and WebSocket
+    # ---- endpoints (on the server's asyncio loop)
+
+    async def _health(self, request: web.Request) -> web.Response:
+        return json_response(200, {"ok": True})
+
+    async def _post_events(self, request: web.Request) -> web.Response:
+        server = self._server
+        assert server is not None
+        server.require_write(request)  # token, then Content-Type: application/json
+        body = await server.read_body(request)
+        self.check_signature(request.headers, body)
+        status, result = self.accept(body)
+        if status >= 400:
+            self.count("rejected_malformed")
+        return json_response(status, result)
+
+    async def _websocket(self, request: web.Request) -> web.StreamResponse:
+        server = self._server
+        assert server is not None
+        offered = [
+            p.strip()
+            for p in request.headers.get("Sec-WebSocket-Protocol", "").split(",")
+            if p.strip()
+        ]
+        server.require_write(request, offered)
+        if offered and WS_PROTOCOL not in offered:
+            raise Refused(
+                400,
+                f"offer the WebSocket subprotocol {WS_PROTOCOL} (with the token one)",
+                "malformed",
+            )
+        if self.require_signature:
+            self.check_signature(request.headers, b"")  # the handshake is signed over no body
+        ws = web.WebSocketResponse(
+            protocols=(WS_PROTOCOL,),
+            max_msg_size=self.max_body,
+            receive_timeout=self.policy.ws_idle_timeout_s,
+            autoping=True,
+        )
+        if not ws.can_prepare(request).ok:
+            raise Refused(400, "WebSocket upgrade expected on /v1/ws", "malformed")
+        if len(self._ws) >= self.max_ws_clients:
+            raise Refused(503, "too many WebSocket clients", "ws_clients")
+        self._ws.add(ws)
+        try:
+            await ws.prepare(request)
+            self.count("ws_connections")
+            async for message in ws:
+                if message.type == WSMsgType.TEXT:
+                    await ws.send_str(self._ws_answer(message.data.encode("utf-8")))
+                elif message.type == WSMsgType.BINARY:
+                    self.count("rejected_malformed")
+                    await ws.send_json(
+                        {"ok": False, "error": "send events as text (JSON) messages"}
+                    )
+                elif message.type == WSMsgType.ERROR:
+                    self.count("ws_closed_protocol")
+                    log.info("ingest WebSocket closed: %s", ws.exception())
+                    break
+        except (TimeoutError, ConnectionError):
+            pass
+        finally:
+            self._ws.discard(ws)
+        return ws
+
+    def _ws_answer(self, body: bytes) -> str:
+        try:
+            status, result = self.accept(body)
+        except Refused as exc:
+            self.count(f"rejected_{exc.category}")
+            return json.dumps({"ok": False, "error": exc.reason}, ensure_ascii=False)
+        if status >= 400:
+            self.count("rejected_malformed")
+        return json.dumps(result, ensure_ascii=False)
+
+    # ---- checks
 
     def count(self, what: str, n: int = 1) -> None:
         with self._stats_lock:
             self.stats[what] += n
-
-    def check_token(self, headers: Any, query: str = "") -> None:
-        if not self.token:
-            return
-        given = headers.get("x-token") or ""
-        auth = headers.get("authorization") or ""
-        if auth.lower().startswith("bearer "):
-            given = auth[7:].strip()
-        if not given and query:
-            given = (parse_qs(query).get("token") or [""])[0]
-        if not given or not hmac.compare_digest(given.encode(), self.token.encode()):
-            raise Rejected(401, "missing or wrong token", "token")
 
     def check_signature(self, headers: Any, body: bytes) -> None:
         ts = headers.get("x-timestamp")
@@ -264,10 +340,22 @@ class IngestServer:
                 "incomplete signature: need x-timestamp, x-nonce-str and x-signature",
                 "bad_signature",
             )
-        if not ts.isdigit() or len(ts) > 13:
-            raise Rejected(401, "x-timestamp: epoch seconds expected", "bad_signature")
+        if not _TS_RE.match(ts):
+            raise Rejected(
+                401,
+                "x-timestamp: exactly 10 digits (epoch seconds) or 13 (milliseconds)",
+                "bad_signature",
+            )
         if not _NONCE_RE.match(nonce):
-            raise Rejected(401, "x-nonce-str: 8 to 64 letters, digits, '_' or '-'", "bad_signature")
+            raise Rejected(
+                401,
+                "x-nonce-str: a letter, then 15 to 63 letters, digits, '_' or '-'",
+                "bad_signature",
+            )
+        if body and body[0] in _NONCE_CHARS:
+            raise Rejected(401, "a signed body must start with '{' or '['", "bad_signature")
+        if not _SIG_RE.match(signature.strip()):
+            raise Rejected(401, "x-signature: 64 hex digits expected", "bad_signature")
         expected = sign(self.secret, ts, nonce, body)
         if not hmac.compare_digest(expected, signature.strip().lower()):
             raise Rejected(401, "bad signature", "bad_signature")
@@ -286,14 +374,7 @@ class IngestServer:
         """Validate and emit a request body; (HTTP status, result JSON)."""
         if self.emit is None:
             raise Rejected(503, "the ingest is not connected to the console yet", "not_ready")
-        try:
-            data = json.loads(body.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise Rejected(400, "body is not UTF-8", "malformed") from None
-        except json.JSONDecodeError as exc:
-            raise Rejected(
-                400, f"body is not valid JSON: {exc.msg} at {exc.pos}", "malformed"
-            ) from None
+        data = self.policy.loads(body)  # UTF-8, depth ≤ 64, valid JSON — else a 400 reason
         try:
             items = parse_batch(data, self.max_batch)
         except EventError as exc:
@@ -333,280 +414,31 @@ class IngestServer:
         return 200, result
 
 
-class _Handler(BaseHTTPRequestHandler):
-    ingest: IngestServer
-    protocol_version = "HTTP/1.1"
-    server_version = "live-console-ingest"
-    sys_version = ""
-    timeout = 10  # seconds for a request to arrive (slow senders do not hold a thread)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        log.debug("ingest %s: " + format, self.address_string(), *args)
-
-    def _send_json(self, status: int, data: dict[str, Any], close: bool = False) -> None:
-        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        if close:
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _reject(self, exc: Rejected, close: bool = False) -> None:
-        self.ingest.count(f"rejected_{exc.category}")
-        log.info("ingest refused a request from %s: %s", self.client_address[0], exc.reason)
-        self._send_json(exc.status, {"ok": False, "error": exc.reason}, close=close)
-
-    def do_POST(self) -> None:  # noqa: N802 - stdlib name
-        ingest = self.ingest
-        path = urlsplit(self.path).path
-        if path not in ("/v1/events", "/v1/events/"):
-            self._reject(
-                Rejected(404, f"no endpoint {path[:60]}: POST /v1/events", "not_found"), close=True
-            )
-            return
-        try:
-            ingest.check_token(self.headers)
-            if self.headers.get("transfer-encoding"):
-                raise Rejected(
-                    411, "send a Content-Length (chunked bodies are not accepted)", "length"
-                )
-            length_text = self.headers.get("content-length")
-            if length_text is None:
-                raise Rejected(411, "Content-Length required", "length")
-            if not length_text.strip().isdigit():
-                raise Rejected(400, "bad Content-Length", "length")
-            length = int(length_text)
-            if length > ingest.max_body:
-                raise Rejected(
-                    413,
-                    f"body of {length} bytes is over the {ingest.max_body // 1024} KB limit: "
-                    "send smaller batches",
-                    "oversized",
-                )
-        except Rejected as exc:
-            self._drain()
-            self._reject(exc, close=True)
-            return
-        body = self.rfile.read(length)
-        if len(body) < length:
-            self.close_connection = True
-            return
-        try:
-            ingest.check_signature(self.headers, body)
-            status, result = ingest.accept(body)
-        except Rejected as exc:
-            self._reject(exc)
-            return
-        if status >= 400:
-            ingest.count("rejected_malformed")
-        self._send_json(status, result)
-
-    def _drain(self, limit: int = 1 << 20) -> None:
-        """Read and discard a refused body (up to ``limit``) so the client sees our answer
-        instead of a connection reset; a larger body is not read at all."""
-        text = (self.headers.get("content-length") or "").strip()
-        if not text.isdigit() or int(text) > limit:
-            return
-        left = int(text)
-        try:
-            while left > 0:
-                chunk = self.rfile.read(min(left, 65536))
-                if not chunk:
-                    return
-                left -= len(chunk)
-        except OSError:
-            return
-
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        split = urlsplit(self.path)
-        if split.path == "/v1/health":
-            self._send_json(200, {"ok": True})
-            return
-        if split.path == "/v1/ws":
-            self._websocket(split.query)
-            return
-        self._reject(Rejected(404, f"no endpoint {split.path[:60]}", "not_found"))
-
-    def do_PUT(self) -> None:  # noqa: N802
-        self._reject(Rejected(405, "use POST /v1/events", "method"), close=True)
-
-    do_DELETE = do_PATCH = do_PUT  # noqa: N815
-
-    # ---- WebSocket (RFC 6455, server side)
-
-    def _websocket(self, query: str) -> None:
-        ingest = self.ingest
-        h = self.headers
-        try:
-            ingest.check_token(h, query)
-            if (h.get("upgrade") or "").lower() != "websocket" or "upgrade" not in (
-                h.get("connection") or ""
-            ).lower():
-                raise Rejected(400, "WebSocket upgrade expected on /v1/ws", "malformed")
-            if h.get("sec-websocket-version") != "13":
-                raise Rejected(426, "WebSocket version 13 required", "malformed")
-            key = h.get("sec-websocket-key") or ""
-            try:
-                valid_key = len(base64.b64decode(key, validate=True)) == 16
-            except ValueError:
-                valid_key = False
-            if not valid_key:
-                raise Rejected(400, "bad Sec-WebSocket-Key", "malformed")
-            if ingest.require_signature:
-                ingest.check_signature(h, b"")  # the handshake is signed over an empty body
-            with ingest._ws_lock:
-                if len(ingest._ws) >= ingest.max_ws_clients:
-                    raise Rejected(503, "too many WebSocket clients", "ws_clients")
-                ingest._ws.add(self.connection)
-        except Rejected as exc:
-            self._reject(exc, close=True)
-            return
-        try:
-            accept = base64.b64encode(
-                hashlib.sha1((key + WS_GUID).encode(), usedforsecurity=False).digest()
-            ).decode()
-            self.send_response(HTTPStatus.SWITCHING_PROTOCOLS)
-            self.send_header("Upgrade", "websocket")
-            self.send_header("Connection", "Upgrade")
-            self.send_header("Sec-WebSocket-Accept", accept)
-            self.end_headers()
-            self.wfile.flush()
-            self.connection.settimeout(300)  # an idle bridge is dropped after 5 minutes
-            ingest.count("ws_connections")
-            _WebSocketSession(self, ingest).serve()
-        finally:
-            self.close_connection = True
-            with ingest._ws_lock:
-                ingest._ws.discard(self.connection)
-
-
-class _WsClose(Exception):
-    def __init__(self, code: int, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
-
-
-class _WebSocketSession:
-    def __init__(self, handler: _Handler, ingest: IngestServer) -> None:
-        self.rfile = handler.rfile
-        self.wfile = handler.wfile
-        self.ingest = ingest
-
-    def _read(self, n: int) -> bytes:
-        data = self.rfile.read(n)
-        if data is None or len(data) < n:
-            raise ConnectionError("peer closed")
-        return data
-
-    def send(self, opcode: int, payload: bytes) -> None:
-        n = len(payload)
-        if n < 126:
-            head = bytes([0x80 | opcode, n])
-        elif n < 65536:
-            head = bytes([0x80 | opcode, 126]) + n.to_bytes(2, "big")
-        else:
-            head = bytes([0x80 | opcode, 127]) + n.to_bytes(8, "big")
-        self.wfile.write(head + payload)
-
-    def send_json(self, data: dict[str, Any]) -> None:
-        self.send(0x1, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-
-    def close(self, code: int, reason: str) -> None:
-        with contextlib.suppress(OSError):
-            self.send(0x8, code.to_bytes(2, "big") + reason.encode("utf-8")[:120])
-
-    def read_frame(self) -> tuple[bool, int, bytes]:
-        b1, b2 = self._read(2)
-        fin, opcode = bool(b1 & 0x80), b1 & 0x0F
-        if b1 & 0x70:
-            raise _WsClose(1002, "reserved bits set")
-        length = b2 & 0x7F
-        if length == 126:
-            length = int.from_bytes(self._read(2), "big")
-        elif length == 127:
-            length = int.from_bytes(self._read(8), "big")
-        if not b2 & 0x80:
-            raise _WsClose(1002, "client frames must be masked")
-        if opcode >= 0x8 and (length > 125 or not fin):
-            raise _WsClose(1002, "bad control frame")
-        if length > self.ingest.max_body:
-            raise _WsClose(1009, f"message over {self.ingest.max_body // 1024} KB")
-        mask = self._read(4)
-        data = self._read(length)
-        if length:
-            repeated = (mask * (length // 4 + 1))[:length]
-            data = (int.from_bytes(data, "big") ^ int.from_bytes(repeated, "big")).to_bytes(
-                length, "big"
-            )
-        return fin, opcode, data
-
-    def serve(self) -> None:
-        message = bytearray()
-        message_op = 0
-        try:
-            while True:
-                fin, opcode, data = self.read_frame()
-                if opcode == 0x8:
-                    code = int.from_bytes(data[:2], "big") if len(data) >= 2 else 1000
-                    self.close(code if code in (1000, 1001) else 1000, "")
-                    return
-                if opcode == 0x9:
-                    self.send(0xA, data)
-                    continue
-                if opcode == 0xA:
-                    continue
-                if opcode in (0x1, 0x2):
-                    if message_op:
-                        raise _WsClose(1002, "new message before the previous one ended")
-                    message_op, message = opcode, bytearray(data)
-                elif opcode == 0x0:
-                    if not message_op:
-                        raise _WsClose(1002, "continuation without a message")
-                    message += data
-                else:
-                    raise _WsClose(1002, f"unknown opcode {opcode}")
-                if len(message) > self.ingest.max_body:
-                    raise _WsClose(1009, f"message over {self.ingest.max_body // 1024} KB")
-                if not fin:
-                    continue
-                op, body = message_op, bytes(message)
-                message_op, message = 0, bytearray()
-                self._handle(op, body)
-        except _WsClose as exc:
-            self.ingest.count("ws_closed_protocol")
-            log.info("ingest WebSocket closed: %s", exc.reason)
-            self.close(exc.code, exc.reason)
-        except (ConnectionError, OSError, ValueError):
-            return
-
-    def _handle(self, opcode: int, body: bytes) -> None:
-        if opcode == 0x2:
-            self.ingest.count("rejected_malformed")
-            self.send_json({"ok": False, "error": "send events as text (JSON) messages"})
-            return
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise _WsClose(1007, "text message is not UTF-8") from None
-        try:
-            status, result = self.ingest.accept(body)
-        except Rejected as exc:
-            self.ingest.count(f"rejected_{exc.category}")
-            self.send_json({"ok": False, "error": exc.reason})
-            return
-        if status >= 400:
-            self.ingest.count("rejected_malformed")
-        self.send_json(result)
+_LIMITS = {
+    "max_connections",
+    "max_connections_per_peer",
+    "head_timeout_s",
+    "body_timeout_s",
+    "ws_idle_timeout_s",
+    "max_json_depth",
+}
 
 
 def create(context: Any) -> IngestServer:
-    """Plugin factory (``console.audience.ingest:create``); settings: host, port, token, secret."""
+    """Plugin factory (``console.audience.ingest:create``); settings: host, port, token, secret,
+    require_signature, max_body, allowed_origins, lan_names. Without a token the kept one
+    (:func:`local_token`) is used."""
     config = dict(getattr(context, "config", {}) or {})
-    allowed = {"host", "port", "token", "secret", "require_signature", "max_body"}
+    allowed = {
+        "host",
+        "port",
+        "token",
+        "secret",
+        "require_signature",
+        "max_body",
+        "allowed_origins",
+        "lan_names",
+    }
     unknown = sorted(set(config) - allowed)
     if unknown:
         raise UserError(f"local ingest: unknown setting {unknown[0]!r}")

@@ -476,6 +476,8 @@ class MainWindow(QMainWindow):
         self.ingest_port_action.triggered.connect(self.ask_ingest_port)
         self.ingest_status_action = QAction(self)
         self.ingest_status_action.setEnabled(False)
+        self.ingest_token_action = QAction(self)
+        self.ingest_token_action.triggered.connect(self.copy_ingest_token)
         self.blocked_words_action = QAction(self)
         self.blocked_words_action.triggered.connect(self.edit_blocked_words)
         self.replay_action = QAction(self, checkable=True)
@@ -492,6 +494,7 @@ class MainWindow(QMainWindow):
             else:
                 self.audience_menu.addAction(act)
         self.audience_menu.addAction(self.ingest_port_action)
+        self.audience_menu.addAction(self.ingest_token_action)
         self.audience_menu.addSeparator()
         self.audience_menu.addAction(self.blocked_words_action)
 
@@ -742,7 +745,15 @@ class MainWindow(QMainWindow):
         self.audience.start_plugin("simulated_audience", {"seed": seed, "viewers": 300})
 
     def _start_ingest(self) -> None:
-        self.audience.start_plugin("local_ingest", {"host": "127.0.0.1", "port": self.ingest_port})
+        from console.audience.ingest import local_token  # the kept token; keyring off the UI thread
+
+        def start(token: str) -> None:
+            if self.audience is not None:
+                config = {"host": "127.0.0.1", "port": self.ingest_port, "token": token}
+                self.audience.start_plugin("local_ingest", config)
+                self._refresh_audience_menu()
+
+        self.tasks.run(local_token, start, lambda e: self.add_notice(str(e)))
 
     def set_simulated_audience(self, on: bool) -> None:
         """Audience ▸ Simulated audience: attach it (in rehearsal) or detach it."""
@@ -829,6 +840,20 @@ class MainWindow(QMainWindow):
             host = self.audience.host
             self.tasks.run(lambda: host.stop("local_ingest"), lambda _: self._start_ingest())
         self._refresh_audience_menu()
+
+    def copy_ingest_token(self) -> None:
+        """Audience ▸ Copy ingest token: what a bridge sends as ``Authorization: Bearer …``."""
+        from console.audience.ingest import local_token
+
+        def copied(token: str) -> None:
+            QGuiApplication.clipboard().setText(token)
+            self.add_notice(
+                self.tr(
+                    "Ingest token copied: send it as Authorization: Bearer <token> to {0}"
+                ).format(f"http://127.0.0.1:{self.ingest_port}/v1/events")
+            )
+
+        self.tasks.run(local_token, copied, lambda e: self.add_notice(str(e)))
 
     def edit_blocked_words(self) -> None:
         if self.audience is None:
@@ -937,6 +962,7 @@ class MainWindow(QMainWindow):
         self.audience_menu.setTitle(self.tr("&Audience"))
         self.sim_action.setText(self.tr("&Simulated audience (rehearsal only)"))
         self.ingest_port_action.setText(self.tr("Ingest &port…"))
+        self.ingest_token_action.setText(self.tr("&Copy ingest token"))
         self.blocked_words_action.setText(self.tr("&Blocked words…"))
         self.replay_action.setText(self.tr("&Replay a recorded chat… (rehearsal only)"))
         if self.chat_dock is not None:

@@ -47,8 +47,9 @@ BURSTS = 20  # SENDERS × PER_POST × BURSTS = 20 000 events
 class Sender:
     """One keep-alive HTTP connection per worker thread; tallies the ingest's answers."""
 
-    def __init__(self, address) -> None:
+    def __init__(self, address, token: str) -> None:
         self.address = address
+        self.headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
         self.local = threading.local()
         self.lock = threading.Lock()
         self.answers: Counter[str] = Counter()
@@ -59,7 +60,7 @@ class Sender:
         if conn is None:
             conn = self.local.conn = http.client.HTTPConnection(*self.address, timeout=30)
         body = json.dumps(events, ensure_ascii=False).encode("utf-8")
-        conn.request("POST", "/v1/events", body=body, headers={"Content-Type": "application/json"})
+        conn.request("POST", "/v1/events", body=body, headers=self.headers)
         response = conn.getresponse()
         result = json.loads(response.read())
         with self.lock:
@@ -129,7 +130,7 @@ def test_a_flood_is_accounted_for_and_the_video_keeps_rendering(tmp_path) -> Non
     settings = EncoderSettings(width=CANVAS[0], height=CANVAS[1], fps=30, encoder="libx264")
     pipeline = Pipeline(settings, scene, mixer, [NullOutput()])
     ingest = IngestServer(hub.submit, port=0)
-    sender = Sender(ingest.start())
+    sender = Sender(ingest.start(), ingest.token)
     hub.start()
     pipeline.start()
     try:

@@ -60,15 +60,22 @@ def ingest():
         server.close()
 
 
+def auth(server) -> dict:
+    return {"Authorization": f"Bearer {server.token}"}
+
+
 def post(server, body: bytes | dict | list, headers: dict | None = None, path="/v1/events"):
+    """POST with the server's token (``headers`` may override or blank it)."""
     if not isinstance(body, bytes):
         body = json.dumps(body, ensure_ascii=False).encode("utf-8")
     host, port = server.address
     conn = http.client.HTTPConnection(host, port, timeout=10)
+    token = getattr(server, "token", None)
+    base = {"Content-Type": "application/json"}
+    if token:
+        base["Authorization"] = f"Bearer {token}"
     try:
-        conn.request(
-            "POST", path, body=body, headers={"Content-Type": "application/json", **(headers or {})}
-        )
+        conn.request("POST", path, body=body, headers={**base, **(headers or {})})
         response = conn.getresponse()
         return response.status, json.loads(response.read() or b"{}")
     finally:
@@ -77,7 +84,7 @@ def post(server, body: bytes | dict | list, headers: dict | None = None, path="/
 
 def signed(body: bytes, ts: float | None = None, nonce: str | None = None, secret=SECRET) -> dict:
     ts_text = str(int(time.time() if ts is None else ts))
-    nonce = nonce or base64.urlsafe_b64encode(os.urandom(12)).decode()
+    nonce = nonce or "n" + base64.urlsafe_b64encode(os.urandom(12)).decode()
     return {
         "x-timestamp": ts_text,
         "x-nonce-str": nonce,
@@ -159,7 +166,7 @@ def test_signed_posts(ingest) -> None:
     tampered = json.dumps(event("s1", text="changed")).encode()
     assert post(server, tampered, signed(body))[0] == 401  # signature over the other body
 
-    headers = signed(json.dumps(event("s2")).encode(), nonce="nonce-replay-1")
+    headers = signed(json.dumps(event("s2")).encode(), nonce="nonce-replay-0001")
     body2 = json.dumps(event("s2")).encode()
     assert post(server, body2, headers)[0] == 200
     status, result = post(server, body2, headers)  # replayed as-is
@@ -190,7 +197,7 @@ def test_non_loopback_bind_needs_a_token(ingest) -> None:
     token = "t" * 24
     server, sink = ingest(host="0.0.0.0", token=token)
     port = server.address[1]
-    conn_server = type("S", (), {"address": ("127.0.0.1", port)})
+    conn_server = type("S", (), {"address": ("127.0.0.1", port), "token": None})
     assert post(conn_server, event("a"))[0] == 401
     assert post(conn_server, event("a"), {"Authorization": "Bearer wrong" + token})[0] == 401
     assert post(conn_server, event("a"), {"Authorization": f"Bearer {token}"})[0] == 200
@@ -293,7 +300,7 @@ class WsClient:
 
 def test_websocket_events_batches_and_malformed_messages(ingest) -> None:
     server, sink = ingest()
-    ws = WsClient(server.address)
+    ws = WsClient(server.address, headers=auth(server))
     assert ws.status == 101
     ws.send(json.dumps(event("w1"), ensure_ascii=False).encode())
     assert ws.recv_json()["accepted"] == 1
@@ -326,19 +333,19 @@ def test_websocket_events_batches_and_malformed_messages(ingest) -> None:
 
 def test_websocket_protocol_violations_close_only_that_connection(ingest) -> None:
     server, sink = ingest()
-    unmasked = WsClient(server.address)
-    unmasked.send(json.dumps(event("x")).encode(), mask=False)
-    opcode, data = unmasked.recv()
+    reserved = WsClient(server.address, headers=auth(server))
+    reserved.send(json.dumps(event("x")).encode(), opcode=0x1 | 0x20)  # RSV2 set: not allowed
+    opcode, data = reserved.recv()
     assert opcode == 8 and int.from_bytes(data[:2], "big") == 1002
-    unmasked.close()
+    reserved.close()
 
-    huge = WsClient(server.address)
+    huge = WsClient(server.address, headers=auth(server))
     huge.send(b"[" + b" " * 70_000 + b"]")
     opcode, data = huge.recv()
     assert opcode == 8 and int.from_bytes(data[:2], "big") == 1009
     huge.close()
 
-    ok = WsClient(server.address)
+    ok = WsClient(server.address, headers=auth(server))
     ok.send(json.dumps(event("fine")).encode())
     assert ok.recv_json()["accepted"] == 1
     ok.close()
@@ -350,12 +357,15 @@ def test_websocket_handshake_checks(ingest) -> None:
     server, _ = ingest(host="0.0.0.0", token=token)
     address = ("127.0.0.1", server.address[1])
     assert WsClient(address).status == 401
-    assert WsClient(address, path=f"/v1/ws?token={token}").status == 101
+    assert WsClient(address, path=f"/v1/ws?token={token}").status == 400  # never in a URL
     assert WsClient(address, headers={"Authorization": f"Bearer {token}"}).status == 101
+    protocols = {"Sec-WebSocket-Protocol": f"live-console.v1, live-console.token.{token}"}
+    assert WsClient(address, headers=protocols).status == 101
 
     signed_server, _ = ingest(secret=SECRET)
-    assert WsClient(signed_server.address).status == 401  # the handshake must be signed
-    ws = WsClient(signed_server.address, headers=signed(b""))
+    # the handshake must be signed
+    assert WsClient(signed_server.address, headers=auth(signed_server)).status == 401
+    ws = WsClient(signed_server.address, headers={**signed(b""), **auth(signed_server)})
     assert ws.status == 101
     ws.send(json.dumps(event("sig")).encode())
     assert ws.recv_json()["accepted"] == 1

@@ -160,7 +160,11 @@ def test_comments_from_a_real_http_client_and_websocket_client_reach_the_stream(
         request = urllib.request.Request(
             f"http://{host}:{port}/v1/events",
             data=body,
-            headers={"Content-Type": "application/json", **signed(body)},
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {ingest.token}",
+                **signed(body),
+            },
             method="POST",
         )
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -171,7 +175,8 @@ def test_comments_from_a_real_http_client_and_websocket_client_reach_the_stream(
         assert wait_for(lambda: pipeline.stats().frames_encoded >= said_at + 60)
         drawn_http = stable_canvas(pipeline, region)
 
-        ws = WsClient((host, port), headers=signed(b""))  # the handshake is signed too
+        auth = {"Authorization": f"Bearer {ingest.token}"}
+        ws = WsClient((host, port), headers={**signed(b""), **auth})  # the handshake is signed too
         assert ws.status == 101
         ws.send(json.dumps(comment("w-1", by_ws, "ws-user"), ensure_ascii=False).encode())
         assert ws.recv_json()["accepted"] == 1

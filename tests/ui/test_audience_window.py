@@ -137,12 +137,20 @@ def test_local_ingest_from_the_menu_and_plugin_failures(make_window, qtbot) -> N
     window.ingest_action.setChecked(True)
     qtbot.waitUntil(lambda: window.audience.running("local_ingest"), timeout=5000)
     assert f"127.0.0.1:{port}" in window.ingest_status_action.text()
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.clipboard().clear()
+    window.ingest_token_action.trigger()  # Audience ▸ Copy ingest token
+    qtbot.waitUntil(lambda: len(QGuiApplication.clipboard().text()) >= 16, timeout=5000)
+    token = QGuiApplication.clipboard().text()
+    assert not any(token in n for n in window.notices)  # the notice never shows the token
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
 
     def posted() -> bool:  # the server thread binds right after the plugin starts
         body = json.dumps(comment("从 HTTP 来的评论", user="h1", nick="桥接")).encode()
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("POST", "/v1/events", body, {"Content-Type": "application/json"})
+            conn.request("POST", "/v1/events", body, headers)
             return conn.getresponse().status == 200
         except OSError:
             return False
