@@ -24,6 +24,7 @@ DEFAULT_FAMILIES = (
     "Microsoft YaHei",
     "Noto Sans CJK SC",
     "Source Han Sans SC",
+    "Live Console CJK",  # carried in resources/fonts (console.media.qt.BUNDLED_CJK_FAMILY)
     "Noto Color Emoji",
     "Apple Color Emoji",
     "Segoe UI Emoji",

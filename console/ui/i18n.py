@@ -12,7 +12,7 @@ import logging
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
-from console.resources import data_dir, fonts_dir
+from console.resources import data_dir
 
 log = logging.getLogger(__name__)
 
@@ -40,26 +40,27 @@ def system_language() -> str:
 
 
 def load_bundled_fonts() -> list[str]:
-    families: list[str] = []
-    fonts = fonts_dir()
-    if fonts.is_dir():
-        for path in sorted(fonts.iterdir()):
-            if path.suffix.lower() in (".ttf", ".otf", ".ttc"):
-                fid = QFontDatabase.addApplicationFont(str(path))
-                if fid >= 0:
-                    families += QFontDatabase.applicationFontFamilies(fid)
-    return families
+    """The fonts the console carries (resources/fonts), registered with Qt once."""
+    from console.media.qt import register_bundled_fonts
+
+    return register_bundled_fonts()
 
 
 def cjk_family() -> str | None:
-    """The first installed family that has the glyphs of :data:`CJK_SAMPLE`."""
+    """The first installed family that writes Simplified Chinese: a full system font first,
+    then the subset the console carries (resources/fonts)."""
+    bundled = load_bundled_fonts()
     installed = set(QFontDatabase.families())
-    for family in (*load_bundled_fonts(), *CJK_FAMILIES):
+    for family in CJK_FAMILIES:
         if family in installed and QFontDatabase.writingSystems(family).count(
             QFontDatabase.WritingSystem.SimplifiedChinese
         ):
             return family
-    for family in sorted(installed):  # anything that says it writes Simplified Chinese
+    if bundled:
+        # ours covers the UI and GB2312 level 1; fontconfig, which wants all of GB2312 before it
+        # says "zh-cn", would not call it Chinese
+        return bundled[0]
+    for family in sorted(installed - set(bundled)):  # anything that writes Simplified Chinese
         if QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family):
             return family
     return None
@@ -71,7 +72,8 @@ def ui_font(point_size: float = 10.0) -> QFont:
     family = cjk_family()
     if family is not None:
         # Qt tries the families in order per character: Latin stays the platform's sans.
-        font.setFamilies([family, *font.families()])
+        fallback = [f for f in load_bundled_fonts() if f != family]
+        font.setFamilies([family, *font.families(), *fallback])
     else:
         log.warning(
             "no CJK font installed: Chinese text may show as boxes (install fonts-noto-cjk)"
