@@ -294,6 +294,16 @@ def run_window(show_path: str | None = None, argv: list[str] | None = None) -> i
             QMessageBox.critical(None, "Live Console", f"The show could not be opened:\n\n{exc}")
         raise  # console.cli prints it as one line and exits non-zero
     window.show()
+    quit_after = os.environ.get("LIVE_CONSOLE_QUIT_AFTER", "")  # smoke tests of an install
+    if quit_after:
+        from PySide6.QtCore import QTimer
+
+        try:
+            QTimer.singleShot(round(float(quit_after) * 1000), window.close)
+        except ValueError:
+            raise UserError(
+                f"LIVE_CONSOLE_QUIT_AFTER must be a number of seconds, got {quit_after!r}"
+            ) from None
     from console.runtime import freeze_startup_heap
 
     freeze_startup_heap()
