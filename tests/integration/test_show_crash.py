@@ -80,7 +80,7 @@ def test_state_survives_sigkill(tmp_path):
         assert state.stock == report["stock"]
         assert state.stock["CUP-316-500"] == 297 and state.stock["PODS-52"] == 798
         # and the show goes on: close the lottery, its hash covers the entrants from before the crash
-        event = ctl.execute(CloseLottery(report["lottery_id"]))
+        event = ctl.execute(CloseLottery(report["lottery_id"], reason="test: close after restart"))
         assert event.payload["entrants_hash"] == entrants_hash(report["entrants"])
     finally:
         ctl.close()
