@@ -212,6 +212,11 @@ class IngestServer:
         return self._server.address
 
     @property
+    def connections(self) -> int:
+        """Open connections (HTTP and WebSocket) right now."""
+        return self._server.connections if self._server is not None else 0
+
+    @property
     def url(self) -> str:
         host, port = self.address
         return f"http://{host}:{port}"
