@@ -270,6 +270,9 @@ class AssistantPanel(QWidget):
         self.lottery_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.lottery_close = QPushButton()
         self.lottery_close.clicked.connect(self.close_lottery)
+        # closing before the announced time needs a reason: journaled, shown by verify-lottery
+        self.lottery_close_reason = QLineEdit()
+        self.lottery_close_reason.setObjectName("lotteryCloseReason")
         self.lottery_draw = QPushButton()
         self.lottery_draw.setObjectName("primary")
         self.lottery_draw.clicked.connect(self.draw_lottery)
@@ -305,7 +308,7 @@ class AssistantPanel(QWidget):
         ll.setContentsMargins(6, 8, 6, 6)
         ll.addWidget(self.lottery_info)
         lrow = QHBoxLayout()
-        lrow.addStretch(1)
+        lrow.addWidget(self.lottery_close_reason, 1)
         lrow.addWidget(self.lottery_close)
         lrow.addWidget(self.lottery_draw)
         ll.addLayout(lrow)
@@ -544,6 +547,9 @@ class AssistantPanel(QWidget):
             self.lottery_rule.setItemText(i, text)
         self.lottery_go.setText(self.tr("Announce and open"))
         self.lottery_close.setText(self.tr("Close entry"))
+        self.lottery_close_reason.setPlaceholderText(
+            self.tr("Reason to close before the announced time (journaled)")
+        )
         self.lottery_draw.setText(self.tr("Draw winners"))
         self.poll_box.setTitle(self.tr("New poll or quiz"))
         self._label_rows(
@@ -715,7 +721,11 @@ class AssistantPanel(QWidget):
         if lottery is None:
             self.show_error(self.tr("no lottery yet"))
             return False
-        return self.run(c.CloseLottery(lottery.lottery_id))
+        reason = self.lottery_close_reason.text().strip()
+        if self.run(c.CloseLottery(lottery.lottery_id, reason=reason)):
+            self.lottery_close_reason.clear()
+            return True
+        return False
 
     def draw_lottery(self) -> bool:
         lottery = self.bridge.state.current_lottery()
@@ -829,6 +839,10 @@ class AssistantPanel(QWidget):
             text = self.tr("Lottery {0}: entry closed with {1} entrants").format(
                 p["lottery_id"], len(p["entrants"])
             )
+            if p.get("early"):
+                text += " · " + self.tr("EARLY ({0} s before the announced time): {1}").format(
+                    round(p.get("announced_closes_at", p["at"]) - p["at"]), p.get("reason", "")
+                )
         elif k == st.LOTTERY_DRAWN:
             text = self.tr("Lottery {0} drawn: {1}").format(
                 p["lottery_id"],
@@ -1057,6 +1071,16 @@ class AssistantPanel(QWidget):
                 ),
             ),
             (self.tr("Draw at"), stamp(lottery.draw_at)),
+            *(
+                [
+                    (
+                        self.tr("Closed early"),
+                        f"<b>{stamp(lottery.closed_at or 0)}</b> · {_esc(lottery.close_reason)}",
+                    )
+                ]
+                if lottery.closed_early
+                else []
+            ),
             (self.tr("Entrants"), str(len(lottery.entrants))),
             (
                 self.tr("Seed SHA-256"),

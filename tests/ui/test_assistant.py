@@ -237,9 +237,15 @@ def test_lottery_open_close_draw_from_the_panel(make_window, qtbot) -> None:  # 
         )
     qtbot.waitUntil(lambda: "4 entrants" in panel.glance.text(), timeout=3000)
 
+    # before the announced close time: refused without a reason, nothing journaled
+    seq = controller.state.last_seq
+    panel.lottery_close.click()
+    assert controller.state.last_seq == seq and "needs a reason" in panel.status.text()
+    panel.lottery_close_reason.setText("奖品已送完")
     panel.lottery_close.click()
     lottery = controller.state.current_lottery()
     assert lottery.phase == "closed" and len(lottery.frozen_entrants) == 4
+    assert lottery.closed_early and "奖品已送完" in panel.lottery_info.text()
     # too early: the announced draw time has not come — refused inline, nothing journaled
     seq = controller.state.last_seq
     assert not panel.draw_lottery()
@@ -260,7 +266,9 @@ def test_lottery_open_close_draw_from_the_panel(make_window, qtbot) -> None:  # 
     # the draw is verifiable from the journal
     from console.show.lottery import verify_lottery
 
-    assert verify_lottery(window.show_folder.path, lottery.lottery_id).ok
+    report = verify_lottery(window.show_folder.path, lottery.lottery_id)
+    assert report.checks_ok and report.closed_early and report.verdict == "CLOSED EARLY"
+    assert "奖品已送完" in report.to_text() and "by assistant" in report.to_text()
 
 
 def test_bad_show_folder_is_one_clear_line(console_app, tmp_path, capsys) -> None:  # noqa: ANN001
