@@ -126,8 +126,12 @@ def rehearse(
         raise UserError("--duration must be more than 0 seconds")
     if copy_to is not None:
         show = copy_show(show, copy_to)
-    folder = ShowFolder.open(show)
-    check_fresh(folder)
+    folder = ShowFolder.open(show, writer=True)  # one writer per show, until controller.close()
+    try:
+        check_fresh(folder)
+    except BaseException:
+        folder.close()
+        raise
 
     t0 = float(int(time.time() if start is None else start))
     now = t0

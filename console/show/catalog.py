@@ -439,10 +439,10 @@ def export_catalog(catalog: Iterable[Product], path: str | Path) -> None:
         text = buf.getvalue()
     else:
         raise UserError(f"{path.name}: unknown catalog format: use a .csv or .json file name")
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    from console.show.safe_files import write_atomic
+
+    # atomic, and never through a link at the file name (it may be inside a show folder)
+    write_atomic(path.parent, path, text.encode("utf-8"))
 
 
 # ---------------------------------------------------------------------------- images
@@ -470,13 +470,13 @@ def fetch_image(
     from console.show.image_fetch import download_image  # only this touches the network
 
     data, sniffed = download_image(url, timeout, max_bytes, allowed_types, is_public)
+    from console.show.safe_files import write_atomic
+
     dest = Path(dest_dir)
-    dest.mkdir(parents=True, exist_ok=True)
     target = dest / f"{hashlib.sha256(data).hexdigest()[:16]}.{IMAGE_TYPES[sniffed]}"
-    if not target.exists():
-        tmp = target.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+    if not (target.is_file() and not target.is_symlink()):
+        # never through a link planted in the show folder (images/ or the file itself)
+        write_atomic(dest.parent, target, data)
     return target
 
 

@@ -70,7 +70,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     from console.show.catalog import export_catalog, import_catalog, localize_images
     from console.show.folder import ShowFolder
 
-    folder = ShowFolder.open(args.show)
+    # import writes catalog.json: it holds the show's writer lock from before it reads
+    folder = ShowFolder.open(args.show, writer=args.action == "import")
     catalog = folder.load_catalog()
     if args.action == "export":
         export_catalog(catalog, args.file)
@@ -98,18 +99,23 @@ def cmd_verify_lottery(args: argparse.Namespace) -> int:
 
 
 def cmd_show_state(args: argparse.Namespace) -> int:
-    """Read-only: replays the journal, writes nothing (not even due transitions)."""
+    """Read-only: replays the journal, writes nothing (not even due transitions), takes no lock
+    (works while a window has the show open). A malformed row: the state up to it, then the
+    row's seq and what is wrong, exit 1."""
+    from console.show.controller import replay_until_error
     from console.show.folder import ShowFolder
-    from console.show.state import SHOW_PREFIX, reduce
 
     folder = ShowFolder.open(args.show)
     state = ShowState()
+    error = None
     if folder.journal_path.exists():  # a show never run has no journal: don't create one
-        with folder.open_journal() as journal:
-            for event in journal.events(SHOW_PREFIX):
-                state = reduce(state, event)
+        with folder.open_journal(read_only=True) as journal:
+            state, error = replay_until_error(journal)
     now = time.time() if args.at is None else args.at
     print(format_state(state, now, folder.meta.title))
+    if error is not None:
+        print(f"journal error at event #{error.seq}: {error.problem} (state shown is up to it)")
+        return 1
     return 0
 
 

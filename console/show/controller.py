@@ -13,7 +13,7 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from console.show import rules
 from console.show.catalog import Catalog
 from console.show.commands import AdvanceRundown, Command, GotoSegment, command_to_dict
 from console.show.folder import ShowFolder
-from console.show.journal import Event, Journal, canonical_json
+from console.show.journal import Event, Journal, MalformedEvent, canonical_json
 from console.show.lottery import SeedVault
 from console.show.promotions import Promotions
 from console.show.rundown import Rundown, cue_command
@@ -32,6 +32,44 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 Subscriber = Callable[[Event, ShowState], None]
+
+
+def replay(
+    events: Iterable[Event], path: Path | str = "journal", state: ShowState | None = None
+) -> ShowState:
+    """Fold journaled show events into a state; a row the reducer cannot read raises
+    :class:`MalformedEvent` naming its seq and what is wrong (never a bare KeyError)."""
+    state = ShowState() if state is None else state
+    for event in events:
+        try:
+            state = reduce(state, event)
+        except MalformedEvent:
+            raise
+        except KeyError as exc:
+            raise MalformedEvent(
+                Path(path), event.seq, event.kind, f"payload has no {exc.args[0]!r}"
+            ) from None
+        except (TypeError, ValueError, AttributeError, IndexError, UserError) as exc:
+            problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise MalformedEvent(Path(path), event.seq, event.kind, problem[:200]) from None
+    return state
+
+
+def replay_until_error(journal: Journal) -> tuple[ShowState, MalformedEvent | None]:
+    """For read-only inspection: the state up to the first malformed row, and that row's error."""
+    state = ShowState()
+    events = journal.events(SHOW_PREFIX)
+    while True:
+        try:
+            event = next(events)
+        except StopIteration:
+            return state, None
+        except MalformedEvent as exc:
+            return state, exc
+        try:
+            state = replay([event], journal.path, state)
+        except MalformedEvent as exc:
+            return state, exc
 
 
 def catalog_hash(catalog: Catalog) -> str:
@@ -61,9 +99,7 @@ class ShowController:
         self._drain_lock = threading.Lock()
         self._outbox: deque[tuple[Event, ShowState]] = deque()
         self._subscribers: list[Subscriber] = []
-        self._state = ShowState()
-        for event in journal.events(SHOW_PREFIX):
-            self._state = reduce(self._state, event)
+        self._state = replay(journal.events(SHOW_PREFIX), journal.path)
         if catalog is not None and catalog_hash(catalog) != self._state.catalog_hash:
             self.load_catalog(catalog)
 
@@ -79,21 +115,34 @@ class ShowController:
         A catalog.json that differs from the catalog last journaled is journaled anew (stock
         restarts from the file's numbers). Due time transitions are applied at once.
         """
+        owned = not isinstance(folder, ShowFolder)
         if not isinstance(folder, ShowFolder):
-            folder = ShowFolder.open(folder)
-        catalog = folder.load_catalog()
-        promotions = folder.load_promotions()
-        rundown = folder.load_rundown(promotions, {p.id for p in catalog})
-        controller = cls(
-            folder.open_journal(),
-            catalog,
-            rundown,
-            promotions,
-            clock=clock,
-            token_bytes=token_bytes,
-            folder=folder,
-        )
-        controller.tick()
+            folder = ShowFolder.open(folder, writer=True)
+        try:
+            folder.hold_writer()  # one writer per show: before anything is read
+            journal = folder.open_journal(read_only=False)
+        except BaseException:
+            if owned:
+                folder.close()
+            raise
+        try:
+            catalog = folder.load_catalog()
+            promotions = folder.load_promotions()
+            rundown = folder.load_rundown(promotions, {p.id for p in catalog})
+            controller = cls(
+                journal,
+                catalog,
+                rundown,
+                promotions,
+                clock=clock,
+                token_bytes=token_bytes,
+                folder=folder,
+            )
+            controller.tick()
+        except BaseException:
+            journal.close()
+            folder.close()
+            raise
         return controller
 
     # ---- reading
@@ -151,7 +200,10 @@ class ShowController:
         return event
 
     def close(self) -> None:
+        """Close the journal and let go of the show's writer lock."""
         self.journal.close()
+        if self.folder is not None:
+            self.folder.close()
 
     def __enter__(self) -> ShowController:
         return self

@@ -5,28 +5,39 @@
     rundown.json     segments with cues
     promotions.json  coupon / flash-sale / lottery / poll templates
     layout.json      overlay layout (owned by the overlays; stored as-is)
-    journal.sqlite   the event journal (+ -wal / -shm while open)
+    journal.sqlite   the event journal (+ -wal / -shm while open), 0600
+    writer.lock      who has the show open for writing (see lock.py)
     recordings/      local recordings
     images/          product images (paths in the catalog are relative to the folder)
 
 Everything inside refers to other files by relative path, so the folder can be copied between
 machines.
+
+A show folder may come from someone else, so nothing in it is trusted: every write goes through
+``safe_files.write_atomic`` (unpredictable temp file, exclusive, no link followed, atomic rename)
+and a folder with a symbolic link where the console writes is refused. ``ShowFolder.open(path)``
+is read-only; ``open(path, writer=True)`` first takes the show's writer lock (one writer per show,
+``lock.py``) and holds it until :meth:`ShowFolder.close`. A write through a read-only folder takes
+the lock for the moment of the write, so nothing writes a show another process has open.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from console.errors import UserError
+from console.show import lock as show_lock
 from console.show.catalog import Catalog, check_relative_path
-from console.show.journal import Journal
+from console.show.journal import JOURNAL_COMPANIONS, Journal
 from console.show.promotions import Promotions
 from console.show.rundown import Rundown
+from console.show.safe_files import check_no_links, write_atomic
 
 FORMAT_VERSION = 1
 SHOW_FILE = "show.json"
@@ -56,26 +67,86 @@ class ShowMeta:
         }
 
 
-def _write_json(path: Path, data: Any) -> None:
-    """Write atomically (temp file + rename) so a crash never leaves half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=2)
-            out.write("\n")
-            out.flush()
-            os.fsync(out.fileno())
-        tmp.replace(path)
-    except OSError as exc:
-        raise UserError(
-            f"cannot write {path}: {exc.strerror}: check the folder's permissions"
-        ) from None
+def _write_json(root: Path, path: Path, data: Any) -> None:
+    """Write atomically (temp file + rename) so a crash never leaves half a file; never through
+    a link planted in the show folder."""
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_atomic(root, path, text.encode("utf-8"))
+
+
+# the places in a show folder the console writes: a link at any of them is refused
+WRITE_TARGETS = (
+    SHOW_FILE,
+    CATALOG_FILE,
+    RUNDOWN_FILE,
+    PROMOTIONS_FILE,
+    LAYOUT_FILE,
+    show_lock.LOCK_FILE,
+    "images",
+    "recordings",
+)
+
+
+def check_writable_show(path: Path) -> None:
+    """Refuse a show folder with a symbolic link (or a non-regular file) where the console writes."""
+    for name in (*WRITE_TARGETS, JOURNAL_FILE, *(JOURNAL_FILE + c for c in JOURNAL_COMPANIONS)):
+        check_no_links(path, path / name)
+    for name in ("images", "recordings"):
+        target = path / name
+        if target.exists() and not target.is_dir():
+            raise UserError(f"{target} should be a folder: fix the show folder")
 
 
 class ShowFolder:
     def __init__(self, path: Path, meta: ShowMeta) -> None:
         self.path = path
         self.meta = meta
+        self._writer: show_lock.ShowLock | None = None
+
+    # ---- the writer lock
+
+    @property
+    def is_writer(self) -> bool:
+        return self._writer is not None and self._writer.held
+
+    def hold_writer(self) -> None:
+        """Take the show's writer lock (if not held yet); ``UserError`` names who else has it."""
+        if not self.is_writer:
+            held = show_lock.acquire(self.path)
+            try:
+                check_writable_show(self.path)
+                for folder in (self.recordings_dir, self.images_dir):
+                    _make_dir(self.path, folder)
+            except BaseException:
+                held.release()
+                raise
+            self._writer = held
+
+    def close(self) -> None:
+        """Let go of the writer lock (the folder stays usable for reading)."""
+        held, self._writer = self._writer, None
+        if held is not None:
+            held.release()
+
+    def __enter__(self) -> ShowFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The writer lock for one write: the folder's own hold, or a hold just for this write."""
+        if self.is_writer:
+            yield
+            return
+        with show_lock.acquire(self.path):
+            check_writable_show(self.path)
+            yield
+
+    def _save(self, name: str, data: Any) -> None:
+        with self._writing():
+            _write_json(self.path, self.path / name, data)
 
     # ---- paths
 
@@ -114,8 +185,6 @@ class ShowFolder:
             raise UserError(f"{path} already exists and is not empty: pick a new folder name")
         try:
             path.mkdir(parents=True, exist_ok=True)
-            (path / "recordings").mkdir(exist_ok=True)
-            (path / "images").mkdir(exist_ok=True)
         except OSError as exc:
             raise UserError(f"cannot create show folder {path}: {exc.strerror}") from None
         meta = ShowMeta(
@@ -124,19 +193,39 @@ class ShowFolder:
             currency=currency,
             created=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         )
-        _write_json(path / CATALOG_FILE, {"products": []})
-        _write_json(path / RUNDOWN_FILE, {"segments": []})
-        _write_json(path / PROMOTIONS_FILE, {"templates": []})
-        _write_json(path / LAYOUT_FILE, {})
-        _write_json(path / SHOW_FILE, meta.to_dict())  # last: its presence means "complete"
+        with show_lock.acquire(path):
+            if any(p.name != show_lock.LOCK_FILE for p in path.iterdir()):
+                raise UserError(f"{path} already exists and is not empty: pick a new folder name")
+            for folder in ("recordings", "images"):
+                _make_dir(path, path / folder)
+            _write_json(path, path / CATALOG_FILE, {"products": []})
+            _write_json(path, path / RUNDOWN_FILE, {"segments": []})
+            _write_json(path, path / PROMOTIONS_FILE, {"templates": []})
+            _write_json(path, path / LAYOUT_FILE, {})
+            _write_json(path, path / SHOW_FILE, meta.to_dict())  # last: it means "complete"
         return cls(path, meta)
 
     @classmethod
-    def open(cls, path: str | Path) -> ShowFolder:
-        """Open and check a show folder; a ``UserError`` names the file and the problem."""
+    def open(cls, path: str | Path, writer: bool = False) -> ShowFolder:
+        """Open and check a show folder; a ``UserError`` names the file and the problem.
+
+        ``writer=True`` takes the show's writer lock before reading anything (so what is read
+        cannot go stale under another writer) and refuses links where the console writes;
+        call :meth:`close` (or use ``with``) to let it go. Read-only opens write nothing.
+        """
         path = Path(path)
         if not path.is_dir():
             raise UserError(f"show folder {path} not found: check the path")
+        held = show_lock.acquire(path) if writer else None
+        try:
+            return cls._open(path, held)
+        except BaseException:
+            if held is not None:
+                held.release()
+            raise
+
+    @classmethod
+    def _open(cls, path: Path, held: show_lock.ShowLock | None) -> ShowFolder:
         data = _read_json(path / SHOW_FILE)
         if not isinstance(data, dict):
             raise UserError(
@@ -159,8 +248,11 @@ class ShowFolder:
             version=version,
         )
         folder = cls(path, meta)
-        folder.recordings_dir.mkdir(exist_ok=True)
-        folder.images_dir.mkdir(exist_ok=True)
+        if held is not None:
+            check_writable_show(path)
+            for sub in (folder.recordings_dir, folder.images_dir):
+                _make_dir(path, sub)
+            folder._writer = held
         # load everything once now so a broken file is reported at open, not mid-show
         catalog = folder.load_catalog()
         promotions = folder.load_promotions()
@@ -182,14 +274,14 @@ class ShowFolder:
         return catalog
 
     def save_catalog(self, catalog: Catalog) -> None:
-        _write_json(self.path / CATALOG_FILE, {"products": catalog.to_list()})
+        self._save(CATALOG_FILE, {"products": catalog.to_list()})
 
     def load_promotions(self) -> Promotions:
         file = self.path / PROMOTIONS_FILE
         return Promotions.from_dict(_read_json(file), source=str(file))
 
     def save_promotions(self, promotions: Promotions) -> None:
-        _write_json(self.path / PROMOTIONS_FILE, promotions.to_dict())
+        self._save(PROMOTIONS_FILE, promotions.to_dict())
 
     def load_rundown(
         self, promotions: Promotions | None = None, product_ids: set[str] | None = None
@@ -202,7 +294,7 @@ class ShowFolder:
         return Rundown.from_dict(_read_json(file), promotions, product_ids, source=str(file))
 
     def save_rundown(self, rundown: Rundown) -> None:
-        _write_json(self.path / RUNDOWN_FILE, rundown.to_dict())
+        self._save(RUNDOWN_FILE, rundown.to_dict())
 
     def load_layout(self) -> dict[str, Any]:
         """The overlay layout; an absent layout.json is an empty layout (defaults apply)."""
@@ -215,10 +307,21 @@ class ShowFolder:
         return data
 
     def save_layout(self, layout: dict[str, Any]) -> None:
-        _write_json(self.path / LAYOUT_FILE, layout)
+        self._save(LAYOUT_FILE, layout)
 
-    def open_journal(self) -> Journal:
-        return Journal(self.journal_path)
+    def open_journal(self, read_only: bool = True) -> Journal:
+        """The journal, read-only unless ``read_only=False``: a writable journal takes the show's
+        writer lock for its lifetime (``ShowController.open`` does that)."""
+        return Journal(self.journal_path, read_only=read_only)
+
+
+def _make_dir(root: Path, folder: Path) -> None:
+    check_no_links(root, folder)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create {folder}: {exc.strerror}: check permissions") from None
+    check_no_links(root, folder)
 
 
 def _read_json(file: Path) -> Any:

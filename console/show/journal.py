@@ -5,13 +5,23 @@ from other parts of the console, audience events and stream-health samples, so t
 nothing about any of them. WAL mode with ``synchronous=FULL``: when :meth:`Journal.append`
 returns, the event survives a crash or a power cut; :meth:`Journal.append_many` writes a batch
 in one transaction (one commit, one fsync), all or nothing.
+
+The journal holds viewers' names and comments, so it (and its ``-wal``/``-shm``) is created
+0600. It is opened only if it is a regular file inside its folder, and neither it nor its
+companions is a symbolic link. A writable journal holds its show's writer lock (``lock.py``) for
+its lifetime; ``Journal(path, read_only=True)`` takes no lock and writes nothing, so it works
+while another process has the show open. A row that is not a well-formed event raises
+:class:`MalformedEvent`, naming its seq and what is wrong.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 import threading
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +30,23 @@ from typing import Any
 from console.errors import UserError
 
 SCHEMA_VERSION = 1
+JOURNAL_COMPANIONS = ("-wal", "-shm", "-journal")
+JOURNAL_MODE = 0o600
+
+
+class MalformedEvent(UserError):
+    """A journal row that is not a well-formed event: ``seq`` names it, the message says why."""
+
+    def __init__(self, path: Path, seq: object, kind: object, problem: str) -> None:
+        self.seq = seq
+        self.kind = kind
+        self.problem = problem
+        what = f"event #{seq}" + (f" ({kind})" if isinstance(kind, str) and kind else "")
+        super().__init__(
+            f"journal {path}: {what} is malformed: {problem}: restore the journal from a backup "
+            "(`live-console show-state SHOW` shows the state up to it)"
+        )
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,15 +88,41 @@ def canonical_json(value: Any) -> str:
 class Journal:
     """Thread-safe; one connection guarded by a lock."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        from console.show import lock as show_lock
+
         self.path = Path(path)
+        self.read_only = read_only
         self._lock = threading.Lock()
-        self._conn = self._connect()
+        self._writer = None if read_only else show_lock.acquire(self.path.parent)
+        try:
+            _check_journal_files(self.path)
+            self._conn = self._connect_read_only() if read_only else self._connect()
+        except BaseException:
+            if self._writer is not None:
+                self._writer.release()
+            raise
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        if not self.path.is_file():
+            raise UserError(f"journal {self.path} not found: the show has not been run yet")
+        uri = "file:" + urllib.parse.quote(str(self.path.absolute())) + "?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(check)
+        except sqlite3.DatabaseError as exc:
+            raise UserError(
+                f"journal {self.path} is damaged ({exc}): restore it from a backup"
+            ) from None
+        return conn
 
     def _connect(self) -> sqlite3.Connection:
         name = self.path.name
         if self.path.exists() and self.path.stat().st_size == 0:
             self.path.unlink()  # created but never initialised (crash during create)
+        _create_private(self.path)
         try:
             conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         except sqlite3.Error as exc:
@@ -96,18 +149,23 @@ class Journal:
                 raise UserError(
                     f"journal {name} was written by a newer console (schema {row[0]}): update the console"
                 )
+            _make_private(self.path)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise UserError(
                 f"journal {self.path} is damaged ({exc}): restore it from a backup, "
                 "or move it away to start the show with an empty journal"
             ) from None
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     def append(
         self, kind: str, payload: dict[str, Any], actor: str = "host", ts: float = 0.0
     ) -> Event:
         """Write one event and commit; returns it with its sequence number."""
+        self._check_writable()
         text = canonical_json(payload)
         with self._lock:
             try:
@@ -132,6 +190,7 @@ class Journal:
         """
         if not rows:
             return []
+        self._check_writable()
         texts = [canonical_json(payload) for _kind, payload, _actor, _ts in rows]
         with self._lock:
             try:
@@ -174,14 +233,28 @@ class Journal:
                 raise UserError(
                     f"journal {self.path} is damaged ({exc}): restore it from a backup"
                 ) from None
-        for seq, ts, kind, payload, actor in rows:
-            try:
-                data = json.loads(payload)
-            except json.JSONDecodeError:
-                raise UserError(
-                    f"journal {self.path}: event #{seq} is not valid JSON: restore it from a backup"
-                ) from None
-            yield Event(seq=seq, ts=ts, kind=kind, payload=data, actor=actor)
+        for row in rows:
+            yield self._event(row)
+
+    def _event(self, row: tuple[Any, ...]) -> Event:
+        seq, ts, kind, payload, actor = row
+        if not isinstance(kind, str) or not kind:
+            raise MalformedEvent(self.path, seq, None, f"kind {kind!r} is not a name")
+        if isinstance(ts, bool) or not isinstance(ts, int | float):
+            raise MalformedEvent(self.path, seq, kind, f"time {ts!r} is not a number")
+        if not isinstance(actor, str):
+            raise MalformedEvent(self.path, seq, kind, f"actor {actor!r} is not text")
+        if not isinstance(payload, str):
+            raise MalformedEvent(self.path, seq, kind, "payload is not JSON text")
+        try:
+            data = json.loads(payload)
+        except (json.JSONDecodeError, RecursionError):
+            raise MalformedEvent(self.path, seq, kind, "payload is not valid JSON") from None
+        if not isinstance(data, dict):
+            raise MalformedEvent(
+                self.path, seq, kind, f"payload is a JSON {type(data).__name__}, not an object"
+            )
+        return Event(seq=seq, ts=float(ts), kind=kind, payload=data, actor=actor)
 
     def count(self, prefix: str = "") -> int:
         with self._lock:
@@ -193,20 +266,82 @@ class Journal:
             return self._conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
 
     def export_jsonl(self, dest: str | Path, prefix: str = "") -> int:
-        """Write events as JSON lines; returns how many."""
+        """Write events as JSON lines (0600: viewers' names); returns how many.
+
+        Atomic and never through a link: a temp file beside ``dest`` renamed over it.
+        """
+        from console.show.safe_files import atomic_writer
+
+        dest = Path(dest)
         n = 0
-        with Path(dest).open("w", encoding="utf-8") as out:
+        with atomic_writer(dest.parent, dest, mode=JOURNAL_MODE) as out:
             for event in self.events(prefix):
-                out.write(canonical_json(event.to_dict()) + "\n")
+                out.write((canonical_json(event.to_dict()) + "\n").encode("utf-8"))
                 n += 1
         return n
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise UserError(f"journal {self.path} is open read-only: nothing can be written")
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.release()
 
     def __enter__(self) -> Journal:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _check_journal_files(path: Path) -> None:
+    """The journal and its companions: regular files (or absent), never symbolic links."""
+    for candidate in (path, *(path.with_name(path.name + c) for c in JOURNAL_COMPANIONS)):
+        try:
+            st = os.lstat(candidate)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise UserError(f"cannot check {candidate}: {exc.strerror}") from None
+        if stat.S_ISLNK(st.st_mode):
+            raise UserError(
+                f"{candidate} is a symbolic link: the console opens only a real journal file "
+                "inside the show folder; replace the link with the file"
+            )
+        if not stat.S_ISREG(st.st_mode):
+            raise UserError(f"{candidate} is not a regular file: move it out of the show folder")
+
+
+def _create_private(path: Path) -> None:
+    """Create the journal file 0600 (exclusively, no link followed) if it does not exist yet."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, JOURNAL_MODE)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise UserError(
+            f"cannot create journal {path}: {exc.strerror}: check the folder's permissions"
+        ) from None
+    os.close(fd)
+
+
+def _make_private(path: Path) -> None:
+    """chmod 0600 the journal and whichever companions exist (SQLite copies the main file's
+    mode to -wal/-shm, but a journal made by an older console may be 0644)."""
+    for candidate in (path, *(path.with_name(path.name + c) for c in JOURNAL_COMPANIONS)):
+        try:
+            fd = os.open(candidate, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            if stat.S_IMODE(os.fstat(fd).st_mode) != JOURNAL_MODE:
+                os.fchmod(fd, JOURNAL_MODE)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)

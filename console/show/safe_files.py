@@ -15,7 +15,9 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from console.errors import UserError
 
@@ -57,8 +59,14 @@ def check_no_links(root: Path, target: Path) -> None:
             raise UserError(f"{current} is not a regular file: fix the show folder")
 
 
-def write_atomic(root: Path, target: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write ``data`` to ``target`` (inside ``root``) atomically, never through a link."""
+@contextlib.contextmanager
+def atomic_writer(root: Path, target: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
+    """A binary file that becomes ``target`` (inside ``root``) only when the block succeeds.
+
+    For writes too big to build in memory (a journal export): the data goes to an unpredictable
+    temp file created exclusively beside the target, which is fsynced and renamed over it at the
+    end; if the block raises, the temp file is removed and the target is untouched.
+    """
     root = Path(root)
     target = Path(target)
     check_no_links(root, target)
@@ -71,26 +79,50 @@ def write_atomic(root: Path, target: Path, data: bytes, mode: int = 0o644) -> No
     fd = -1
     tmp = ""
     try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as out:
+        try:
+            fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
+            os.fchmod(fd, mode)
+            out = os.fdopen(fd, "wb")
             fd = -1
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
+        except OSError as exc:
+            raise UserError(
+                f"cannot write {target}: {exc.strerror or exc}: check the folder's permissions"
+            ) from None
+        with out:
+            yield out
+            try:
+                out.flush()
+                os.fsync(out.fileno())
+            except OSError as exc:
+                raise UserError(
+                    f"cannot write {target}: {exc.strerror or exc}: check free disk space"
+                ) from None
+        try:
+            check_no_links(root, target)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise UserError(
+                f"cannot write {target}: {exc.strerror or exc}: check the folder's permissions"
+            ) from None
         tmp = ""
         _fsync_dir(parent)
-    except OSError as exc:
-        raise UserError(
-            f"cannot write {target}: {exc.strerror or exc}: check the folder's permissions"
-        ) from None
     finally:
         if fd >= 0:
             os.close(fd)
         if tmp:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def write_atomic(root: Path, target: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``target`` (inside ``root``) atomically, never through a link."""
+    try:
+        with atomic_writer(root, target, mode) as out:
+            out.write(data)
+    except OSError as exc:
+        raise UserError(
+            f"cannot write {target}: {exc.strerror or exc}: check the folder's permissions"
+        ) from None
 
 
 def write_text_atomic(root: Path, target: Path, text: str, mode: int = 0o644) -> None:

@@ -117,7 +117,9 @@ def test_bad_payload_row(tmp_path):
     db.execute("INSERT INTO events (ts, kind, payload, actor) VALUES (1, 'show.x', '{oops', 'x')")
     db.commit()
     db.close()
-    with pytest.raises(UserError, match="event #1 is not valid JSON"):
+    with pytest.raises(
+        UserError, match=r"event #1 \(show.x\) is malformed: payload is not valid JSON"
+    ):
         list(Journal(path).events())
 
 
