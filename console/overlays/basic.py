@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath
 
 from console.media.compositor import NormRect
+from console.overlays.text import safe_text
 
 
 @dataclass
@@ -40,6 +41,7 @@ class BannerLayer:
 
 
 def paint_box(painter: QPainter, width: int, height: int, text: str, style: BannerStyle) -> None:
+    text = safe_text(text)
     path = QPainterPath()
     r = min(width, height) * style.radius_ratio
     path.addRoundedRect(QRectF(0, 0, width, height), r, r)

@@ -21,15 +21,15 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath
 
 from console.audience.hub import AudienceItem
-from console.audience.moderation import sanitize_text
 from console.media.compositor import NormRect
+from console.overlays.text import safe_text
 
 SHOWN_TYPES = ("comment", "order", "gift", "follow")
 
 
 def mask_name(nick: str) -> str:
     """``张三丰`` → ``张**``, ``Alice`` → ``A**``: the first character and two stars."""
-    nick = sanitize_text(nick, 32)
+    nick = safe_text(nick, 32)
     if not nick:
         return "观众"
     return nick[0] + "**" if len(nick) > 1 else "*"
@@ -37,18 +37,18 @@ def mask_name(nick: str) -> str:
 
 def message_line(item: AudienceItem, mask: bool = True) -> tuple[str, str]:
     """(name part, message part) as shown on the stream."""
-    name = mask_name(item.nick) if mask else (sanitize_text(item.nick, 24) or "观众")
+    name = mask_name(item.nick) if mask else (safe_text(item.nick, 24) or "观众")
     e = item.event
     if e.type == "order" and e.order is not None:
         what = item.product_title or e.order.product_id
-        return name, f"下单了 {sanitize_text(what, 40)} ×{e.order.quantity}"
+        return name, f"下单了 {safe_text(what, 40)} ×{e.order.quantity}"
     if e.type == "gift" and e.gift is not None:
-        return name, f"送出 {sanitize_text(e.gift.name, 24)} ×{e.gift.count}"
+        return name, f"送出 {safe_text(e.gift.name, 24)} ×{e.gift.count}"
     if e.type == "follow":
         return name, "关注了主播"
     if e.type == "member_join":
         return name, "来了"
-    return name + "：", item.text
+    return name + "：", safe_text(item.text)
 
 
 class ChatFeed:

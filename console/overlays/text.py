@@ -1,6 +1,7 @@
 """Text that stays inside its box: wrap (CJK, emoji and long words), shrink, elide, measure.
 
 Every piece of text an overlay draws goes through :func:`fit_text` / :meth:`Painter.text`, which
+first makes it safe with :func:`safe_text` (no controls, bidi overrides, zero-width characters) and
 records a :class:`TextBox` (the box, the lines drawn, the font). Tests re-measure those lines with
 ``QFontMetricsF`` to prove nothing spills out, in both orientations and with absurd titles.
 """
@@ -18,6 +19,8 @@ from PySide6.QtGui import (
     QTextLayout,
     QTextOption,
 )
+
+from console.audience.moderation import sanitize_text
 
 ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft
 ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight
@@ -55,8 +58,21 @@ class Fitted:
         return max(self.widths, default=0.0)
 
 
+MAX_OVERLAY_TEXT = 1000  # code points considered; the box elides long before that
+
+
+def safe_text(text: str, max_len: int = MAX_OVERLAY_TEXT) -> str:
+    """The one sanitiser for text drawn into the video (titles, coupons, polls, chat, names).
+
+    Catalog, plugin and audience text may carry control characters, bidi overrides/isolates
+    (``\u202e`` turns "gnp.exe" around), zero-width characters and zalgo: all removed or cut
+    (``console.audience.moderation.sanitize_text``, the chat's rules), whitespace collapsed.
+    """
+    return sanitize_text(text, max_len)
+
+
 def _clean(text: str) -> str:
-    return " ".join(text.split())  # newlines, tabs and runs of spaces: one space
+    return safe_text(text)  # every line drawn by Painter.text / fit_text goes through here
 
 
 def wrap_lines(text: str, font: QFont, width: float, max_lines: int) -> list[str]:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -38,6 +37,7 @@ from console.show.journal import Event
 from console.show.money import format_money
 from console.show.promotions import Promotions, Template
 from console.show.state import ShowState, coupon_label
+from console.ui.plain import plain_label, set_plain_tooltip
 from console.ui.show_bridge import ShowBridge
 
 MAX_LOG = 500
@@ -84,9 +84,9 @@ class ProductRow(QFrame):
         super().__init__(parent)
         self.setObjectName("productRow")
         self.product_id = product_id
-        self.title = QLabel()
+        self.title = plain_label()
         self.title.setObjectName("rowTitle")
-        self.meta = QLabel()
+        self.meta = plain_label()
         self.meta.setObjectName("hint")
         self.button = QPushButton()
         self.button.setObjectName("pinButton")
@@ -145,7 +145,7 @@ class AssistantPanel(QWidget):
     # ================================================================== construction
     def _build(self) -> None:
         # -- at a glance ------------------------------------------------------------------------
-        self.glance = QLabel()
+        self.glance = plain_label()
         self.glance.setObjectName("glance")
         self.glance.setWordWrap(True)
         self.glance.setTextFormat(Qt.TextFormat.RichText)
@@ -155,7 +155,7 @@ class AssistantPanel(QWidget):
         self.glance_box = QGroupBox()
         self.glance_box.setLayout(gl)
 
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setObjectName("commandStatus")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -176,7 +176,7 @@ class AssistantPanel(QWidget):
         pl.addWidget(self.search)
         pl.addWidget(self.catalog, 1)
         row = QHBoxLayout()
-        self.products_hint = QLabel()
+        self.products_hint = plain_label()
         self.products_hint.setObjectName("hint")
         row.addWidget(self.products_hint, 1)
         row.addWidget(self.unpin_button)
@@ -221,7 +221,7 @@ class AssistantPanel(QWidget):
             self.coupon_quantity,
             self.coupon_minutes,
         ):
-            self.coupon_form.addRow(QLabel(), w)
+            self.coupon_form.addRow(plain_label(), w)
         self.coupon_form.addRow("", self.coupon_go)
         self.coupon_box = QGroupBox()
         self.coupon_box.setLayout(self.coupon_form)
@@ -234,7 +234,7 @@ class AssistantPanel(QWidget):
         self.flash_go.clicked.connect(self.start_flash_form)
         self.flash_form = QFormLayout()
         for w in (self.flash_product, self.flash_price, self.flash_quantity, self.flash_seconds):
-            self.flash_form.addRow(QLabel(), w)
+            self.flash_form.addRow(plain_label(), w)
         self.flash_form.addRow("", self.flash_go)
         self.flash_box = QGroupBox()
         self.flash_box.setLayout(self.flash_form)
@@ -242,7 +242,7 @@ class AssistantPanel(QWidget):
         promos = QWidget()
         prl = QVBoxLayout(promos)
         prl.setContentsMargins(6, 8, 6, 6)
-        self.active_label = QLabel()
+        self.active_label = plain_label()
         self.active_label.setObjectName("sectionLabel")
         prl.addWidget(self.active_label)
         prl.addWidget(self.active_list)
@@ -250,7 +250,7 @@ class AssistantPanel(QWidget):
         srow.addStretch(1)
         srow.addWidget(self.stop_button)
         prl.addLayout(srow)
-        self.templates_label = QLabel()
+        self.templates_label = plain_label()
         self.templates_label.setObjectName("sectionLabel")
         prl.addWidget(self.templates_label)
         prl.addWidget(self.templates)
@@ -263,7 +263,7 @@ class AssistantPanel(QWidget):
         prl.addStretch(1)
 
         # -- lottery ---------------------------------------------------------------------------------
-        self.lottery_info = QLabel()
+        self.lottery_info = plain_label()
         self.lottery_info.setObjectName("lotteryInfo")
         self.lottery_info.setWordWrap(True)
         self.lottery_info.setTextFormat(Qt.TextFormat.RichText)
@@ -299,7 +299,7 @@ class AssistantPanel(QWidget):
             self.lottery_delay_s,
             self.lottery_claim,
         ):
-            self.lottery_form.addRow(QLabel(), w)
+            self.lottery_form.addRow(plain_label(), w)
         self.lottery_form.addRow("", self.lottery_go)
         self.lottery_box = QGroupBox()
         self.lottery_box.setLayout(self.lottery_form)
@@ -316,7 +316,7 @@ class AssistantPanel(QWidget):
         ll.addStretch(1)
 
         # -- poll ------------------------------------------------------------------------------------
-        self.poll_info = QLabel()
+        self.poll_info = plain_label()
         self.poll_info.setWordWrap(True)
         self.poll_info.setTextFormat(Qt.TextFormat.RichText)
         self.poll_stop = QPushButton()
@@ -330,7 +330,7 @@ class AssistantPanel(QWidget):
         self.poll_go.clicked.connect(self.start_poll_form)
         self.poll_form = QFormLayout()
         for w in (self.poll_question, self.poll_options, self.poll_answer, self.poll_seconds):
-            self.poll_form.addRow(QLabel(), w)
+            self.poll_form.addRow(plain_label(), w)
         self.poll_form.addRow("", self.poll_go)
         self.poll_box = QGroupBox()
         self.poll_box.setLayout(self.poll_form)
@@ -369,7 +369,7 @@ class AssistantPanel(QWidget):
 
         # -- compliance: the show's own material against the advertising-law absolute terms ---
         self.findings: list = []
-        self.compliance_summary = QLabel()
+        self.compliance_summary = plain_label()
         self.compliance_summary.setWordWrap(True)
         self.recheck_button = QPushButton()
         self.recheck_button.clicked.connect(self.check_compliance)
@@ -777,7 +777,7 @@ class AssistantPanel(QWidget):
     def _log_item(self, event: Event, state: ShowState | None = None) -> QListWidgetItem:
         stamp = time.strftime("%H:%M:%S", time.localtime(event.ts))
         item = QListWidgetItem(f"{stamp}  {self.describe(event, state)}")
-        item.setToolTip(f"#{event.seq} {event.kind} · {event.actor}")
+        set_plain_tooltip(item, f"#{event.seq} {event.kind} · {event.actor}")
         item.setData(Qt.ItemDataRole.UserRole, event.seq)
         if event.kind == st.CUE_FAILED:
             item.setForeground(Qt.GlobalColor.yellow)
@@ -1035,7 +1035,7 @@ class AssistantPanel(QWidget):
         }.get(phase, phase)
 
     def _lottery_line(self, lottery: st.LotteryState, now: float) -> str:
-        text = f"{_esc(lottery.prize)} · {self._phase_name(lottery.phase)} · " + self.tr(
+        text = f"{_esc(lottery.prize)} · {_esc(self._phase_name(lottery.phase))} · " + self.tr(
             "{0} entrants"
         ).format(len(lottery.entrants))
         if lottery.phase in ("announced", "open"):
@@ -1053,7 +1053,7 @@ class AssistantPanel(QWidget):
         rows = [
             (
                 self.tr("Lottery"),
-                f"{lottery.lottery_id} · <b>{self._phase_name(lottery.phase)}</b>",
+                f"{_esc(lottery.lottery_id)} · <b>{_esc(self._phase_name(lottery.phase))}</b>",
             ),
             (
                 self.tr("Prize"),
@@ -1084,7 +1084,7 @@ class AssistantPanel(QWidget):
             (self.tr("Entrants"), str(len(lottery.entrants))),
             (
                 self.tr("Seed SHA-256"),
-                f"<span style='font-family:monospace'>{lottery.seed_hash}</span>",
+                f"<span style='font-family:monospace'>{_esc(lottery.seed_hash)}</span>",
             ),
         ]
         if lottery.claim_rules:
@@ -1093,7 +1093,7 @@ class AssistantPanel(QWidget):
             rows.append(
                 (
                     self.tr("Entrants SHA-256"),
-                    f"<span style='font-family:monospace'>{lottery.entrants_hash}</span>",
+                    f"<span style='font-family:monospace'>{_esc(lottery.entrants_hash)}</span>",
                 )
             )
         if lottery.phase == "drawn":
@@ -1107,7 +1107,7 @@ class AssistantPanel(QWidget):
             rows.append(
                 (
                     self.tr("Seed (revealed)"),
-                    f"<span style='font-family:monospace'>{lottery.revealed_seed}</span>",
+                    f"<span style='font-family:monospace'>{_esc(lottery.revealed_seed)}</span>",
                 )
             )
         cells = "".join(
@@ -1121,7 +1121,7 @@ class AssistantPanel(QWidget):
         if poll is None:
             return self.tr("No poll yet.")
         total = max(1, sum(poll.counts))
-        lines = [f"<b>{_esc(poll.question)}</b> ({poll.poll_id})"]
+        lines = [f"<b>{_esc(poll.question)}</b> ({_esc(poll.poll_id)})"]
         for i, (option, n) in enumerate(zip(poll.options, poll.counts, strict=True)):
             mark = " ✓" if poll.answer == i else ""
             lines.append(f"{_esc(option)}{mark}: <b>{n}</b> ({100 * n // total} %)")

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListView,
     QListWidget,
@@ -49,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from console.audience.hub import AudienceItem
 from console.ui.audience_bridge import INGEST, SIMULATED, AudienceBridge, PinnedCommentLayer
+from console.ui.plain import plain_label, plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ class ChatModel(QAbstractListModel):
                 flags.append("blocked user")
             if flags:
                 lines.append(self.tr("Flagged, not on the stream: {0}").format(", ".join(flags)))
-            return "\n".join(lines)
+            return plain_tooltip("\n".join(lines))  # nick names are text, never markup
         return None
 
 
@@ -244,12 +244,12 @@ class ChatPanel(QWidget):
 
     # ================================================================== construction
     def _build(self, replies: list[str]) -> None:
-        self.sources = QLabel()
+        self.sources = plain_label()
         self.sources.setObjectName("hint")
         self.sources.setWordWrap(True)
-        self.totals = QLabel()
+        self.totals = plain_label()
         self.totals.setObjectName("chatTotals")
-        self.triggers = QLabel()
+        self.triggers = plain_label()
         self.triggers.setObjectName("chatTriggers")
         self.triggers.setWordWrap(True)
         self.triggers.setTextFormat(Qt.TextFormat.RichText)
@@ -307,7 +307,7 @@ class ChatPanel(QWidget):
         arow.addWidget(self.unpin_button)
         arow.addStretch(1)
         arow.addWidget(self.block_button)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setObjectName("commandOk")
         self.status.setWordWrap(True)
         self.status.hide()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from console.analytics.html import money, pct
 from console.analytics.live import LiveSnapshot, LiveStats
+from console.ui.plain import plain_label
 
 
 def _elapsed(seconds: float) -> str:
@@ -42,9 +42,9 @@ class _Tile(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.setSpacing(0)
-        self.caption = QLabel(self)
+        self.caption = plain_label(parent=self)
         self.caption.setObjectName("dashboardCaption")
-        self.value = QLabel("–", self)
+        self.value = plain_label("–", self)
         self.value.setObjectName("dashboardValue")
         font = self.value.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
@@ -81,11 +81,11 @@ class DashboardPanel(QWidget):
             tile = _Tile(self)
             self.tiles[key] = tile
             grid.addWidget(tile, i // 3, i % 3)
-        self.pinned = QLabel(self)
+        self.pinned = plain_label(parent=self)
         self.pinned.setObjectName("dashboardPinned")
         self.pinned.setWordWrap(True)
         self.pinned.setTextFormat(Qt.TextFormat.PlainText)
-        self.health = QLabel(self)
+        self.health = plain_label(parent=self)
         self.health.setObjectName("dashboardHealth")
         self.report_button = QPushButton(self)
         self.report_button.clicked.connect(self.report_requested)

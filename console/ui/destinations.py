@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QToolButton,
@@ -38,6 +37,7 @@ from console.platforms.presets import (
 )
 from console.redaction import redact
 from console.settings import DestinationSettings
+from console.ui.plain import plain_label
 
 
 def chinese_ui() -> bool:
@@ -105,15 +105,15 @@ class DestinationDialog(QDialog):
         key_row.setContentsMargins(0, 0, 0, 0)
         key_row.addWidget(self.key, 1)
         key_row.addWidget(self.reveal)
-        self.note = QLabel()
+        self.note = plain_label()
         self.note.setWordWrap(True)
         self.note.setObjectName("hint")
-        self.expiry = QLabel()
+        self.expiry = plain_label()
         self.expiry.setWordWrap(True)
-        self.error = QLabel()
+        self.error = plain_label()
         self.error.setWordWrap(True)
         self.error.setObjectName("error")
-        self.keyring_note = QLabel(keyring_note)
+        self.keyring_note = plain_label(keyring_note)
         self.keyring_note.setWordWrap(True)
         self.keyring_note.setObjectName("warning")
         self.keyring_note.setVisible(bool(keyring_note))
@@ -293,12 +293,12 @@ class DestinationRow(QFrame):
         self.enabled = QCheckBox()
         self.enabled.setChecked(dest.enabled)
         self.enabled.toggled.connect(lambda on: self.enabled_changed.emit(dest.id, on))
-        self.title = QLabel()
+        self.title = plain_label()
         self.title.setObjectName("rowTitle")
-        self.detail = QLabel()
+        self.detail = plain_label()
         self.detail.setObjectName("hint")
         self.detail.setWordWrap(True)
-        self.state = QLabel()
+        self.state = plain_label()
         self.state.setObjectName("stateIdle")
         self.state.setWordWrap(True)
         self.edit = QToolButton()
@@ -399,16 +399,16 @@ class DestinationsPanel(QWidget):
         self.list = QVBoxLayout()
         self.list.setContentsMargins(0, 0, 0, 0)
         self.list.setSpacing(6)
-        self.empty = QLabel()
+        self.empty = plain_label()
         self.empty.setObjectName("hint")
         self.empty.setWordWrap(True)
         self.record = QCheckBox()
-        self.record_state = QLabel()
+        self.record_state = plain_label()
         self.record_state.setObjectName("hint")
         self.record_state.setWordWrap(True)
         self.add = QPushButton()
         self.add.clicked.connect(self.add_requested)
-        self.keyring_note = QLabel()
+        self.keyring_note = plain_label()
         self.keyring_note.setObjectName("warning")
         self.keyring_note.setWordWrap(True)
         self.keyring_note.hide()

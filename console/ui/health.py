@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 from console.media.output import OutputState, OutputStats
 from console.media.pipeline import PipelineStats
 from console.media.rtmp.publisher import ROOM_CLOSE_S
+from console.ui.plain import plain_label
 
 DROP_CAUSES = (
     "render_lag",
@@ -57,7 +58,7 @@ class HealthPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setObjectName("healthIdle")
         self.status.setWordWrap(True)
         self.values: dict[str, QLabel] = {}
@@ -75,11 +76,11 @@ class HealthPanel(QWidget):
             "destinations",
         )
         for key in self._keys:
-            value = QLabel("–")
+            value = plain_label("–")
             value.setObjectName("value")
             value.setWordWrap(True)
             self.values[key] = value
-            self.form.addRow(QLabel(), value)
+            self.form.addRow(plain_label(), value)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.status)

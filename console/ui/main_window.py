@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -65,6 +64,7 @@ from console.ui.health import CpuMeter, HealthPanel
 from console.ui.hotkeys import HOTKEYS, HotkeyHelpDialog
 from console.ui.i18n import LANGUAGES, LanguageManager
 from console.ui.meters import AudioStrip, LevelMeter
+from console.ui.plain import plain_label
 from console.ui.preview import PreviewWidget
 from console.ui.session import MediaSession
 from console.ui.tasks import BackgroundTasks
@@ -235,12 +235,12 @@ class MainWindow(QMainWindow):
     # ================================================================== construction
     def _build_ui(self) -> None:
         # -- top bar ------------------------------------------------------------------------
-        self.mode_badge = QLabel()
+        self.mode_badge = plain_label()
         self.mode_badge.setObjectName("badgeRehearsal")
         self.mode_badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title_label = QLabel()
+        self.title_label = plain_label()
         self.title_label.setObjectName("showTitle")
-        self.live_clock = QLabel()
+        self.live_clock = plain_label()
         self.live_clock.setObjectName("liveClock")
         self.go_live_button = QPushButton()
         self.go_live_button.setObjectName("goLive")
@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
 
         self.notice_bar = QFrame()
         self.notice_bar.setObjectName("noticeBar")
-        self.notice_label = QLabel()
+        self.notice_label = plain_label()
         self.notice_label.setWordWrap(True)
         self.notice_dismiss = QToolButton()
         self.notice_dismiss.clicked.connect(self.clear_notices)
@@ -297,14 +297,14 @@ class MainWindow(QMainWindow):
         arow.addWidget(self.audio_choice, 1)
         arow.addWidget(self.add_music)
         self.sources_form = QFormLayout()
-        self.sources_form.addRow(QLabel(), vrow)
-        self.sources_form.addRow(QLabel(), arow)
+        self.sources_form.addRow(plain_label(), vrow)
+        self.sources_form.addRow(plain_label(), arow)
         self.sources_box = _group(self._titled, self.sources_form)
 
         self.strips_layout = QVBoxLayout()
         self.strips_layout.setSpacing(2)
         self.master_meter = LevelMeter()
-        self.master_label = QLabel()
+        self.master_label = plain_label()
         self.master_label.setObjectName("stripTitle")
         mixer_l = QVBoxLayout()
         mixer_l.addLayout(self.strips_layout)
@@ -350,7 +350,7 @@ class MainWindow(QMainWindow):
         self.edit_layout.toggled.connect(self._edit_toggled)
         self.safe_zone_choice = QComboBox()
         self.safe_zone_choice.activated.connect(self._safe_zone_chosen)
-        self.preview_info = QLabel()
+        self.preview_info = plain_label()
         self.preview_info.setObjectName("hint")
         self.preview_info.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         ptools = QHBoxLayout()
@@ -403,7 +403,7 @@ class MainWindow(QMainWindow):
                     QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
                 )
                 w.setMinimumContentsLength(10)
-            self.canvas_form.addRow(QLabel(), w)
+            self.canvas_form.addRow(plain_label(), w)
         self.canvas_form.addRow("", self.apply_canvas)
         self.canvas_box = _group(self._titled, self.canvas_form)
 
@@ -1614,9 +1614,11 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
-        if "【" in text:  # compliance findings: the phrase highlighted
+        if "【" in text:  # compliance findings: the phrase highlighted (text escaped)
             box.setTextFormat(Qt.TextFormat.RichText)
             box.setText(highlighted_html(text))
+        else:  # product titles, destination names: never markup
+            box.setTextFormat(Qt.TextFormat.PlainText)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Yes
 

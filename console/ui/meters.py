@@ -6,7 +6,9 @@ import math
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSlider, QToolButton, QVBoxLayout, QWidget
+
+from console.ui.plain import plain_label
 
 FLOOR_DB = -60.0
 
@@ -78,7 +80,7 @@ class AudioStrip(QWidget):
 
     def __init__(self, title: str, muted: bool, gain: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel(title)
+        self.title = plain_label(title)
         self.title.setObjectName("stripTitle")
         self.meter = LevelMeter()
         self.mute = QToolButton()
@@ -91,7 +93,7 @@ class AudioStrip(QWidget):
         db = 20 * math.log10(gain) if gain > 0 else -30
         self.gain.setValue(round(db))
         self.gain.valueChanged.connect(lambda v: self.gain_changed.emit(10 ** (v / 20)))
-        self.gain_label = QLabel()
+        self.gain_label = plain_label()
         self.gain_label.setMinimumWidth(44)
         self.gain_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.gain.valueChanged.connect(self._show_gain)

@@ -26,6 +26,7 @@ from console.show.journal import Event
 from console.show.rundown import Rundown
 from console.show.state import ShowState
 from console.ui.assistant import _esc, clock_text
+from console.ui.plain import plain_label, set_plain_tooltip
 from console.ui.show_bridge import ShowBridge
 
 #: The timer turns amber this many seconds before the planned end (or at 80 % of it).
@@ -81,10 +82,10 @@ class RundownPanel(QFrame):
         self.rundown = rundown
         self.last_error = ""
 
-        self.segment_title = QLabel()
+        self.segment_title = plain_label()
         self.segment_title.setObjectName("segmentTitle")
         self.segment_title.setWordWrap(True)
-        self.timer = QLabel()
+        self.timer = plain_label()
         self.timer.setObjectName("segmentTimerOk")
         self.timer.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.previous_button = QPushButton()
@@ -92,12 +93,12 @@ class RundownPanel(QFrame):
         self.next_button = QPushButton()
         self.next_button.setObjectName("primary")
         self.next_button.clicked.connect(self.next)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setObjectName("commandError")
         self.status.setWordWrap(True)
         self.status.hide()
         self.teleprompter = Teleprompter()
-        self.up_next = QLabel()
+        self.up_next = plain_label()
         self.up_next.setObjectName("hint")
         self.up_next.setWordWrap(True)
         self.segments = QListWidget()
@@ -106,7 +107,7 @@ class RundownPanel(QFrame):
         self.segments.itemDoubleClicked.connect(lambda item: self.goto(self.segments.row(item)))
         for seg in rundown:
             item = QListWidgetItem()
-            item.setToolTip(seg.title)
+            set_plain_tooltip(item, seg.title)
             self.segments.addItem(item)
 
         head = QHBoxLayout()
