@@ -14,6 +14,7 @@ FORBIDDEN = {
     "show": ("PySide6", "console.ui", "console.media", "console.overlays"),
     "audience": ("PySide6", "console.ui", "console.media"),
     "analytics": ("PySide6", "console.ui", "console.media"),
+    "server": ("PySide6", "console.ui", "console.media"),
     "media": ("PySide6.QtWidgets", "console.ui"),
     "overlays": ("PySide6.QtWidgets", "console.ui"),
 }
