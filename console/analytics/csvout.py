@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 from console.analytics.metrics import Funnel, ShowAnalytics
 from console.csvcells import safe_row
 from console.errors import UserError
 from console.show.money import cents_to_text
+from console.show.safe_files import write_atomic
 
 TIMELINE_COLUMNS = ["minute", "time", "viewers", "comments", "likes", "orders", "gmv"]
 PRODUCT_COLUMNS = [
@@ -93,12 +95,11 @@ def write_csvs(a: ShowAnalytics, folder: str | Path) -> list[Path]:
         ("funnel.csv", FUNNEL_COLUMNS, funnel),
     ):
         path = folder / name
-        try:
-            with path.open("w", encoding="utf-8-sig", newline="") as out:
-                writer = csv.writer(out)
-                writer.writerow(header)
-                writer.writerows(safe_row(r) for r in rows)
-        except OSError as exc:
-            raise UserError(f"cannot write {path}: {exc.strerror}") from None
+        buf = io.StringIO(newline="")
+        writer = csv.writer(buf)
+        writer.writerow(header)
+        writer.writerows(safe_row(r) for r in rows)
+        # atomic and never through a link (the folder may be, or be inside, a show folder)
+        write_atomic(folder, path, buf.getvalue().encode("utf-8-sig"))
         written.append(path)
     return written

@@ -386,10 +386,13 @@ def reconcile(
 
 
 def write_reconciliation_csv(result: Reconciliation, path: str | Path) -> Path:
+    from console.show.safe_files import write_atomic
+
     path = Path(path)
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["difference", "order_id", "journal", "export", "export_line"])
-        for d in result.differences:
-            writer.writerow(safe_row([d.kind, d.order_id, d.journal, d.export, d.line or ""]))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(["difference", "order_id", "journal", "export", "export_line"])
+    for d in result.differences:
+        writer.writerow(safe_row([d.kind, d.order_id, d.journal, d.export, d.line or ""]))
+    write_atomic(path.parent, path, out.getvalue().encode("utf-8-sig"))  # never through a link
     return path

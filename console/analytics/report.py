@@ -46,14 +46,11 @@ def write_report(
         result.reconciliation = reconcile(a, read_order_export(orders), a.catalog)
     if html is not None:
         shows = [a] if compare is None else [a, analyze_show(compare)]
+        from console.show.safe_files import write_atomic
+
         path = Path(html)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(
-                render_html(shows, reconciliation=result.reconciliation), encoding="utf-8"
-            )
-        except OSError as exc:
-            raise UserError(f"cannot write {path}: {exc.strerror}") from None
+        page = render_html(shows, reconciliation=result.reconciliation)
+        write_atomic(path.parent, path, page.encode("utf-8"))  # atomic, never through a link
         result.html = path
     if csv_dir is not None:
         result.csvs = write_csvs(a, csv_dir)

@@ -215,3 +215,24 @@ def test_journal_export_does_not_write_through_a_link(show: Path, bashrc: Path) 
         assert controller.journal.export_jsonl(show / "real.jsonl") >= 1
     assert bashrc.read_text(encoding="utf-8") == BASHRC
     assert (show / "real.jsonl").stat().st_mode & 0o777 == 0o600
+
+
+def test_report_and_csvs_into_the_show_folder_do_not_write_through_links(
+    show: Path, bashrc: Path
+) -> None:
+    from console.analytics.report import write_report
+    from console.show.commands import PinProduct
+
+    with ShowController.open(show) as controller:
+        controller.execute(PinProduct("CUP-316-500"))
+    (show / "report.html").symlink_to(bashrc)
+    with pytest.raises(UserError, match="symbolic link"):
+        write_report(show, html=show / "report.html")
+    (show / "reports").mkdir()
+    (show / "reports" / "timeline.csv").symlink_to(bashrc)
+    with pytest.raises(UserError, match="symbolic link"):
+        write_report(show, csv_dir=show / "reports")
+    assert bashrc.read_text(encoding="utf-8") == BASHRC
+    done = write_report(show, html=show / "real.html", csv_dir=show / "real-csv")
+    assert done.html is not None and done.html.read_text(encoding="utf-8").startswith("<!")
+    assert (show / "real-csv" / "products.csv").read_bytes().startswith(b"\xef\xbb\xbf")
