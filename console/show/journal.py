@@ -339,7 +339,7 @@ def _make_private(path: Path) -> None:
         except OSError:
             continue
         try:
-            if stat.S_IMODE(os.fstat(fd).st_mode) != JOURNAL_MODE:
+            if hasattr(os, "fchmod") and stat.S_IMODE(os.fstat(fd).st_mode) != JOURNAL_MODE:
                 os.fchmod(fd, JOURNAL_MODE)
         except OSError:
             pass

@@ -81,7 +81,8 @@ def atomic_writer(root: Path, target: Path, mode: int = 0o644) -> Iterator[Binar
     try:
         try:
             fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
-            os.fchmod(fd, mode)
+            if hasattr(os, "fchmod"):  # POSIX; Windows has no mode bits to set
+                os.fchmod(fd, mode)
             out = os.fdopen(fd, "wb")
             fd = -1
         except OSError as exc:
