@@ -289,9 +289,14 @@ def run_window(show_path: str | None = None, argv: list[str] | None = None) -> i
         window = build_window(app, show_path)
     except UserError as exc:
         if _can_show_dialogs():
+            from PySide6.QtCore import Qt
             from PySide6.QtWidgets import QMessageBox
 
-            QMessageBox.critical(None, "Live Console", f"The show could not be opened:\n\n{exc}")
+            box = QMessageBox(
+                QMessageBox.Icon.Critical, "Live Console", f"The show could not be opened:\n\n{exc}"
+            )
+            box.setTextFormat(Qt.TextFormat.PlainText)  # a folder name is text, never markup
+            box.exec()
         raise  # console.cli prints it as one line and exits non-zero
     window.show()
     quit_after = os.environ.get("LIVE_CONSOLE_QUIT_AFTER", "")  # smoke tests of an install
