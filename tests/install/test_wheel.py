@@ -1,0 +1,152 @@
+"""The wheel carries its data and finds it from anywhere (issue 11: data travels with the code)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tarfile
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.install.conftest import CHECKOUT, Install
+
+DATA_FILES = [
+    "demo_show/show.json",
+    "demo_show/catalog.json",
+    "demo_show/images/tea-set.png",
+    "platforms/presets.json",
+    "compliance/ad_law_terms.json",
+    "translations/console_zh_CN.qm",
+    "fonts/LiveConsoleCJK-Regular.otf",
+    "fonts/OFL.txt",
+    "icons/live-console-256.png",
+]
+
+
+def project_version() -> str:
+    return tomllib.loads((CHECKOUT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+
+
+def test_version_flag(installed: Install) -> None:
+    result = installed.run("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"live-console {project_version()}"
+
+
+def test_the_installed_code_runs_not_the_checkout(installed: Install) -> None:
+    package = installed.package
+    assert installed.venv in package.parents
+    assert CHECKOUT not in package.parents
+    out = installed.run_python("import sys; print('\\n'.join(sys.path))").stdout.splitlines()
+    assert str(CHECKOUT) not in out
+
+
+def test_data_files_are_in_the_install(installed: Install) -> None:
+    code = (
+        "from console import resources as r; import json; "
+        "print(json.dumps([str(r.data_dir()), str(r.plugins_dir())]))"
+    )
+    data, plugins = map(Path, json.loads(installed.run_python(code).stdout))
+    assert data == installed.package / "_data"
+    assert plugins == installed.package / "_plugins"
+    for name in DATA_FILES:
+        assert (data / name).read_bytes() == (CHECKOUT / "resources" / name).read_bytes(), name
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        names = set(wheel.namelist())
+    shipped = {
+        f"console/_data/{p.relative_to(CHECKOUT / 'resources').as_posix()}"
+        for p in (CHECKOUT / "resources").rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.name != "update.py"
+        and p.suffix != ".ts"
+    }
+    assert shipped <= names, sorted(shipped - names)
+
+
+def test_builtin_plugins_come_from_entry_points_and_manifests(installed: Install) -> None:
+    code = (
+        "import json, importlib.metadata as md; "
+        "from console.audience.plugins import PluginHost; "
+        "h = PluginHost(lambda e: True); h.discover(); "
+        "eps = {e.name: e.value for e in md.entry_points(group='live_console.audience')}; "
+        "print(json.dumps({'eps': eps, 'problems': h.problems, "
+        "'plugins': {s.name: s.origin for s in h.statuses()}, "
+        "'rehearsal': {n: h._get(n).manifest.requires_rehearsal for n in eps}}))"
+    )
+    out = json.loads(installed.run_python(code).stdout)
+    assert out["eps"] == {
+        "simulated_audience": "console.audience.simulated:create",
+        "local_ingest": "console.audience.ingest:create",
+        "replay": "console.audience.replay:create",
+    }
+    assert out["problems"] == []
+    assert set(out["plugins"]) == {"simulated_audience", "local_ingest", "replay", "example_source"}
+    assert all(str(installed.package) in origin for origin in out["plugins"].values())
+    assert out["rehearsal"] == {"simulated_audience": True, "replay": True, "local_ingest": False}
+
+
+def test_translations_load_from_the_install(installed: Install) -> None:
+    code = (
+        "from PySide6.QtWidgets import QApplication; app = QApplication([]); "
+        "from console.ui.i18n import LanguageManager; m = LanguageManager(); "
+        "print(m.set_language('zh_CN'), app.translate('MainWindow', '&Help'))"
+    )
+    out = installed.run_python(code).stdout.split()
+    assert out[0] == "True"
+
+
+def test_presets_and_compliance_terms_load(installed: Install) -> None:
+    code = (
+        "from console.platforms.presets import load_presets; "
+        "from console.audience.compliance import load_terms; "
+        "print(len(load_presets()), len(load_terms().terms))"
+    )
+    presets, terms = map(int, installed.run_python(code).stdout.split())
+    assert presets == len(
+        json.loads((CHECKOUT / "resources/platforms/presets.json").read_text())["presets"]
+    )
+    assert terms > 10
+
+
+def test_sdist_builds_the_same_wheel(tmp_path: Path, installed: Install) -> None:
+    """An sdist carries resources/ and plugins/, and the wheel built from it has the same files."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from setuptools import build_meta; build_meta.build_sdist({str(tmp_path)!r})",
+        ],
+        cwd=CHECKOUT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (sdist,) = tmp_path.glob("live[-_]console-*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        members = {m.name.split("/", 1)[1] for m in tar.getmembers() if "/" in m.name}
+    assert "resources/demo_show/show.json" in members
+    assert "plugins/simulated_audience/plugin.toml" in members
+    assert "setup.py" in members
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(sdist)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    (wheel,) = wheels.glob("*.whl")
+    with zipfile.ZipFile(wheel) as a, zipfile.ZipFile(installed.wheel) as b:
+        assert sorted(a.namelist()) == sorted(b.namelist())
+
+
+@pytest.mark.parametrize("name", ["resources", "plugins"])
+def test_checkout_keeps_the_top_level_layout(name: str) -> None:
+    assert (CHECKOUT / name / "__init__.py").is_file()
+    assert not (CHECKOUT / "console" / "_data").exists()
