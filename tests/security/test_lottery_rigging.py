@@ -389,3 +389,15 @@ def test_show_state_prints_the_close_time_and_no_seed(show):
     assert result.returncode == 0, result.stderr
     assert "(closes " in result.stdout
     assert sealed_seed(show).hex() not in result.stdout
+
+
+def test_a_planted_link_for_the_seed_folder_is_refused_and_nothing_is_journaled(show, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (show / "lottery-seeds").symlink_to(outside, target_is_directory=True)
+    with ShowController.open(show, clock=FakeClock()) as ctl:
+        seq = ctl.state.last_seq
+        with pytest.raises(UserError, match="symbolic link"):
+            ctl.execute(c.OpenLottery("耳机", 19900, "present", 1, 60))
+        assert ctl.state.last_seq == seq and not ctl.state.lotteries
+    assert list(outside.iterdir()) == []
