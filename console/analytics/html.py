@@ -478,6 +478,8 @@ def _lottery_section(a: ShowAnalytics) -> str:
             status = f'<span class="badge pend">未开奖 {escape(lot.phase)}</span>'
         elif lot.verified:
             status = '<span class="badge ok">✓ 已验证 VERIFIED</span>'
+        elif lot.checks.startswith(f"lottery {lot.lottery_id}: CLOSED EARLY"):
+            status = '<span class="badge bad">⚠ 提前截止 CLOSED EARLY</span>'
         else:
             status = '<span class="badge bad">✗ 验证失败 NOT VERIFIED</span>'
         winners = ", ".join(

@@ -401,3 +401,19 @@ def test_a_planted_link_for_the_seed_folder_is_refused_and_nothing_is_journaled(
             ctl.execute(c.OpenLottery("耳机", 19900, "present", 1, 60))
         assert ctl.state.last_seq == seq and not ctl.state.lotteries
     assert list(outside.iterdir()) == []
+
+
+def test_the_post_show_report_marks_an_early_close(show):
+    from console.analytics.html import _lottery_section
+    from console.analytics.report import analyze_show
+
+    clock = FakeClock()
+    with ShowController.open(show, clock=clock) as ctl:
+        ctl.execute(c.OpenLottery("耳机", 19900, "present", 1, 120))
+        ctl.execute(c.AddLotteryEntrant("lottery-1", "douyin:1", "", "join"))
+        clock.advance(30)
+        ctl.execute(c.CloseLottery("lottery-1", reason="rigged?"), actor="assistant")
+        clock.advance(120)
+        ctl.execute(c.DrawLottery("lottery-1"))
+    html = _lottery_section(analyze_show(show))
+    assert "CLOSED EARLY" in html and "✓ 已验证 VERIFIED" not in html
