@@ -31,7 +31,10 @@ def write_crash_report(exc_info: tuple | None = None) -> Path:
     from console.redaction import redact
 
     exc_type, exc, tb = exc_info or sys.exc_info()
-    text = redact("".join(traceback.format_exception(exc_type, exc, tb)))
+    from console.resources import version
+
+    text = f"live-console {version()} · Python {sys.version.split()[0]} · {sys.platform}\n"
+    text += redact("".join(traceback.format_exception(exc_type, exc, tb)))
     folder = Path(user_log_dir("live-console"))
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stem = f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}"
