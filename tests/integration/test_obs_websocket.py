@@ -63,7 +63,7 @@ def client(server: ObsWebSocketServer, password: str = PASSWORD) -> obs.ReqClien
 
 def raw_identify(url: str, message: dict[str, Any] | None = None, password: str = PASSWORD):
     """Connect with the websockets library, answer the Hello; returns the open connection."""
-    ws = connect(url, open_timeout=10)
+    ws = connect(url, open_timeout=10, legacy=True)
     hello = json.loads(ws.recv(timeout=10))
     assert hello["op"] == 0 and hello["d"]["rpcVersion"] == 1
     auth = hello["d"]["authentication"]
@@ -312,7 +312,7 @@ def test_msgpack_batch_and_events_follow_the_subscription_mask(served, show) -> 
 
 def test_request_before_identify_closes_4007(served) -> None:
     server, _, _ = served
-    ws = connect(server.url, open_timeout=10)
+    ws = connect(server.url, open_timeout=10, legacy=True)
     json.loads(ws.recv(timeout=10))
     ws.send(json.dumps({"op": 6, "d": {"requestType": "GetVersion", "requestId": "1"}}))
     assert close_code(ws) == 4007
@@ -334,12 +334,12 @@ def test_rpc_version_2_closes_4010(served) -> None:
 
 def test_garbage_closes_4002(served) -> None:
     server, _, _ = served
-    ws = connect(server.url, open_timeout=10)
+    ws = connect(server.url, open_timeout=10, legacy=True)
     json.loads(ws.recv(timeout=10))
     ws.send("{not json")
     assert close_code(ws) == 4002
     # a binary frame on the JSON subprotocol is a decode error too
-    ws = connect(server.url, open_timeout=10)
+    ws = connect(server.url, open_timeout=10, legacy=True)
     json.loads(ws.recv(timeout=10))
     ws.send(b"\x81\xa2op\x01")
     assert close_code(ws) == 4002
