@@ -100,6 +100,15 @@ MAX_BATCH = 256
 OUTBOX = 1024  # messages waiting for one slow client before it is dropped
 
 
+def load_or_create_password() -> str:
+    """The control password, made once and kept in the OS keyring (service ``live-console``,
+    ``server-token:obs-websocket``; a 0600 file when no keyring is usable) — what the user types
+    into Companion / Stream Deck / Touch Portal."""
+    from console.server import load_or_create_token
+
+    return load_or_create_token("obs-websocket")
+
+
 def auth_string(password: str, salt: str, challenge: str) -> str:
     """The ``authentication`` an Identify must carry, exactly as the protocol specifies."""
     secret = base64.b64encode(hashlib.sha256((password + salt).encode("utf-8")).digest())

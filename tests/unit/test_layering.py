@@ -15,6 +15,7 @@ FORBIDDEN = {
     "audience": ("PySide6", "console.ui", "console.media"),
     "analytics": ("PySide6", "console.ui", "console.media"),
     "server": ("PySide6", "console.ui", "console.media"),
+    "control": ("PySide6", "console.ui", "console.media"),
     "media": ("PySide6.QtWidgets", "console.ui"),
     "overlays": ("PySide6.QtWidgets", "console.ui"),
 }
