@@ -50,6 +50,7 @@ class RehearsalResult:
     gmv_cents: int
     lotteries_drawn: int
     cues_failed: int
+    calibration: str = ""  # the funnel against the published ranges (console.analytics)
 
     def summary(self) -> str:
         from console.show.money import format_money
@@ -60,6 +61,7 @@ class RehearsalResult:
             f"({self.comments} comments), {self.orders} orders, GMV {format_money(self.gmv_cents)}, "
             f"{self.lotteries_drawn} lotteries drawn"
             + (f", {self.cues_failed} cues refused" if self.cues_failed else "")
+            + (f"\n{self.calibration}" if self.calibration else "")
             + f"\njournal: {self.show / 'journal.sqlite'}"
             + f"\nreport:  live-console report {self.show} --html report.html"
         )
@@ -118,7 +120,7 @@ def rehearse(
 ) -> RehearsalResult:
     """Run the rehearsal; ``speed <= 0`` or ``inf`` means as fast as possible."""
     from console.audience.hub import AudienceHub
-    from console.audience.simulated import SimConfig, SimulatedAudience
+    from console.audience.simulated import SimulatedAudience, show_config
     from console.show.controller import ShowController
     from console.show.state import LOTTERY_DRAWN, SEGMENT_STARTED
 
@@ -129,6 +131,8 @@ def rehearse(
     folder = ShowFolder.open(show, writer=True)  # one writer per show, until controller.close()
     try:
         check_fresh(folder)
+        # the show's own room (show.json "rehearsal"), checked before anything is journaled
+        config = show_config(folder.path, seed=seed, viewers=viewers)
     except BaseException:
         folder.close()
         raise
@@ -136,7 +140,6 @@ def rehearse(
     t0 = float(int(time.time() if start is None else start))
     now = t0
     controller = ShowController.open(folder, clock=lambda: now, token_bytes=_token_bytes(seed))
-    config = SimConfig(seed=seed) if viewers is None else SimConfig(seed=seed, viewers=viewers)
     audience = SimulatedAudience(config, state=lambda: controller.state, clock=lambda: now)
     hub = AudienceHub(controller)
     journal = controller.journal
@@ -194,9 +197,11 @@ def rehearse(
     finally:
         controller.close()
     # Orders and GMV as the report counts them (what the audience paid), so the two agree.
+    from console.analytics.calibration import calibration_line
     from console.analytics.report import analyze_show
 
-    totals = analyze_show(folder.path).totals
+    analytics = analyze_show(folder.path)
+    totals = analytics.totals
     return RehearsalResult(
         show=folder.path,
         start=t0,
@@ -209,6 +214,7 @@ def rehearse(
         gmv_cents=totals["gmv_cents"],
         lotteries_drawn=counts["draws"],
         cues_failed=failed,
+        calibration=calibration_line(analytics.funnel),
     )
 
 

@@ -47,7 +47,11 @@ def register(subparsers: Any, commands: dict[str, Callable[[argparse.Namespace],
     r.add_argument(
         "--speed", type=_speed, default=1.0, help="× real time (default 1); max = as fast as it can"
     )
-    r.add_argument("--viewers", type=int, help="simulated audience size (default 300)")
+    r.add_argument(
+        "--viewers",
+        type=int,
+        help="simulated room size: viewers watching at once (default: the show.json rehearsal block, else 50)",
+    )
     r.add_argument(
         "--start", type=float, metavar="EPOCH", help="simulated start time (default now)"
     )

@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from html import escape
 
+from console.analytics.calibration import calibration
 from console.analytics.metrics import Band, Funnel, Minute, ShowAnalytics
 from console.analytics.reconcile import Difference, Reconciliation
 from console.resources import version
@@ -422,6 +423,30 @@ def _funnel_section(a: ShowAnalytics) -> str:
         f'<div class="funnel">{funnel_svg(a.funnel)}'
         f'<div class="muted small">整场转化率 Conversion (ordered ÷ viewers): '
         f"<b>{pct(a.funnel.conversion)}</b></div></div>{table}"
+        + (_calibration_table(a) if a.mode == "rehearsal" else "")
+    )
+
+
+def _calibration_table(a: ShowAnalytics) -> str:
+    """A rehearsal's funnel rates against the published ranges the simulation is calibrated to."""
+    rows = []
+    for row in calibration(a.funnel):
+        t = row.target
+        badge = (
+            '<span class="badge ok">范围内 inside</span>'
+            if row.inside
+            else '<span class="badge bad">超出 OUTSIDE</span>'
+        )
+        rows.append(
+            f"<tr><td>{t.zh} {escape(t.en)}</td><td class=n><b>{pct(row.value)}</b></td>"
+            f"<td class=n>{pct(t.low)} – {pct(t.high)}</td><td>{badge}</td></tr>"
+        )
+    return (
+        '<table class="t calibration"><thead><tr><th>彩排校准 Rehearsal calibration</th>'
+        "<th>本场 This rehearsal</th><th>参考范围 Published range</th><th></th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        '<div class="muted small">模拟观众按公开的直播电商漏斗数据校准 The simulated audience is '
+        "calibrated to published live-commerce funnel figures (sources: docs/analytics.md)</div>"
     )
 
 

@@ -742,7 +742,17 @@ class MainWindow(QMainWindow):
 
         # a fresh seed per start: message ids must not repeat within the hub's de-duplication
         seed = random.SystemRandom().randrange(1, 2**31)
-        self.audience.start_plugin("simulated_audience", {"seed": seed, "viewers": 300})
+        settings: dict = {}
+        show = getattr(getattr(self, "show_folder", None), "path", None)
+        if show is not None:  # the show's own room: show.json "rehearsal" (docs/analytics.md)
+            from console.audience.simulated import show_settings
+            from console.errors import UserError
+
+            try:
+                settings = show_settings(show)
+            except UserError as exc:
+                log.warning("simulated audience uses its defaults: %s", exc)
+        self.audience.start_plugin("simulated_audience", {**settings, "seed": seed})
 
     def _start_ingest(self) -> None:
         from console.audience.ingest import local_token  # the kept token; keyring off the UI thread
