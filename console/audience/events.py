@@ -26,6 +26,7 @@ EVENT_TYPES = (
     "cart",
     "order",
     "room_stats",
+    "retract",
 )
 ORDER_STATUSES = ("created", "paid", "cancelled", "refunded")
 MAX_TEXT = 2000  # code points kept of a comment (longer text is clipped, not refused)
@@ -47,6 +48,7 @@ _TOP_FIELDS = {
     "order",
     "viewers",
     "raw",
+    "target",
 }
 
 
@@ -90,6 +92,18 @@ class Order:
 
 
 @dataclass(frozen=True)
+class Target:
+    """What a ``retract`` event takes back: one message (``msg_id``), every message of a user
+    (``user_id``), or, with neither, every message of the platform (a chat cleared)."""
+
+    msg_id: str = ""
+    user_id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in (("msg_id", self.msg_id), ("user_id", self.user_id)) if v}
+
+
+@dataclass(frozen=True)
 class AudienceEvent:
     """One thing the audience did. ``ts_ms`` is the platform's time (epoch milliseconds)."""
 
@@ -106,6 +120,7 @@ class AudienceEvent:
     viewers: int | None = None
     raw: Any = None
     v: int = SCHEMA_VERSION
+    target: Target | None = None  # ``retract`` only
 
     @property
     def key(self) -> tuple[str, str]:
@@ -147,6 +162,8 @@ class AudienceEvent:
             data["viewers"] = self.viewers
         if self.raw is not None:
             data["raw"] = self.raw
+        if self.target is not None:
+            data["target"] = self.target.to_dict()
         return data
 
 
@@ -230,7 +247,7 @@ def parse_event(data: Any) -> AudienceEvent:
             id=_str(u, "id", "user.", required=True, limit=MAX_ID),
             nick=_str(u, "nick", "user.", required=False, limit=MAX_NICK),
         )
-    elif kind != "room_stats":
+    elif kind not in ("room_stats", "retract"):
         raise EventError(f"user: required for a {kind} event")
 
     text = _str(data, "text", "", required=kind == "comment", limit=10**6)[:MAX_TEXT]
@@ -271,6 +288,16 @@ def parse_event(data: Any) -> AudienceEvent:
     if data.get("viewers") is not None or kind == "room_stats":
         viewers = _int(data, "viewers", "", default=None, high=10**9)
 
+    target = None
+    t = _obj(data, "target", {"msg_id", "user_id"})
+    if t is not None:
+        target = Target(
+            msg_id=_str(t, "msg_id", "target.", required=False, limit=MAX_ID),
+            user_id=_str(t, "user_id", "target.", required=False, limit=MAX_ID),
+        )
+    elif kind == "retract":
+        raise EventError("target: required for a retract event ({msg_id} or {user_id} or {})")
+
     return AudienceEvent(
         platform=platform,
         msg_id=msg_id,
@@ -284,6 +311,7 @@ def parse_event(data: Any) -> AudienceEvent:
         order=order,
         viewers=viewers,
         raw=data.get("raw"),
+        target=target,
     )
 
 

@@ -65,6 +65,9 @@ class ChatFeed:
         self.add(item)
 
     def add(self, item: AudienceItem) -> None:
+        if item.event.type == "retract":
+            self.retract(item.event)
+            return
         if item.hidden or item.event.type not in self.types:
             return
         if item.event.type == "comment" and not item.text:
@@ -72,6 +75,32 @@ class ChatFeed:
         with self._lock:
             self._items.append(item)
             self._version += 1
+
+    def retract(self, event: Any) -> int:
+        """Take back what a ``retract`` event names (a platform deleted a message, cleared a
+        user's messages or the whole chat): those lines leave the feed. Returns how many."""
+        target = event.target
+        if target is None:
+            return 0
+
+        def gone(item: AudienceItem) -> bool:
+            e = item.event
+            if e.platform != event.platform:
+                return False
+            if target.msg_id:
+                return e.msg_id == target.msg_id
+            if target.user_id:
+                return e.user is not None and e.user.id == target.user_id
+            return True
+
+        with self._lock:
+            kept = [i for i in self._items if not gone(i)]
+            removed = len(self._items) - len(kept)
+            if removed:
+                self._items.clear()
+                self._items.extend(kept)
+                self._version += 1
+        return removed
 
     def clear(self) -> None:
         with self._lock:
