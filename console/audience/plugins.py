@@ -58,6 +58,14 @@ def builtin_plugins_dir() -> Path:
     return plugins_dir()
 
 
+def user_plugins_dir() -> Path:
+    """Where a host drops plugin folders of their own (an installed console's ``plugins/`` is
+    inside the package): ``<user data dir>/live-console/plugins``."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("live-console")) / "plugins"
+
+
 def one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     reason = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -224,7 +232,7 @@ class PluginHost:
     def discover(
         self, folders: Iterable[Path] | None = None, entry_points: bool = True
     ) -> list[PluginStatus]:
-        folders = [builtin_plugins_dir()] if folders is None else list(folders)
+        folders = [builtin_plugins_dir(), user_plugins_dir()] if folders is None else list(folders)
         for root in folders:
             if not root.is_dir():
                 continue

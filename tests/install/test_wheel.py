@@ -188,3 +188,23 @@ def test_version_in_crash_report_and_about_box(installed: Install) -> None:
     assert f"Live Console {version}" in about
     assert f"live-console {version}" in about
     assert about.endswith("| False")  # the application icon is set
+
+
+def test_a_hosts_own_plugin_folder_is_found(installed: Install, tmp_path: Path) -> None:
+    """An installed console's plugins/ is inside site-packages: hosts drop theirs in the user
+    data folder instead."""
+    data_home = tmp_path / "data"
+    mine = data_home / "live-console" / "plugins" / "my_bridge"
+    mine.mkdir(parents=True)
+    example = installed.package / "_plugins" / "example_source"
+    (mine / "source.py").write_bytes((example / "source.py").read_bytes())
+    manifest = (example / "plugin.toml").read_text(encoding="utf-8")
+    (mine / "plugin.toml").write_text(
+        manifest.replace('name = "example_source"', 'name = "my_bridge"'), encoding="utf-8"
+    )
+    code = (
+        "from console.audience.plugins import PluginHost; h = PluginHost(lambda e: True); "
+        "print({s.name: s.origin for s in h.discover()}['my_bridge'])"
+    )
+    out = installed.run_python(code, env={"XDG_DATA_HOME": str(data_home)})
+    assert out.stdout.strip() == str(mine / "plugin.toml")
