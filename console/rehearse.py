@@ -28,9 +28,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from console.analytics.facts import SESSION_ENDED, SESSION_STARTED
+from console.analytics.facts import SESSION_STARTED
 from console.errors import UserError
-from console.show.commands import AdvanceRundown, DrawLottery, GotoSegment
+from console.show.commands import (
+    AdvanceRundown,
+    DrawLottery,
+    EndSession,
+    GotoSegment,
+    StartSession,
+)
 from console.show.folder import ShowFolder
 from console.show.journal import Journal
 
@@ -158,17 +164,17 @@ def rehearse(
     fast = speed <= 0 or speed == float("inf")
     rundown = controller.rundown
     try:
-        journal.append(
-            SESSION_STARTED,
-            {
-                "mode": "rehearsal",
-                "audience": "simulated",
-                "seed": seed,
-                "speed": "max" if fast else speed,
-                "duration_s": duration_s,
-            },
+        controller.execute(
+            StartSession(
+                "rehearsal",
+                details={
+                    "audience": "simulated",
+                    "seed": seed,
+                    "speed": "max" if fast else speed,
+                    "duration_s": duration_s,
+                },
+            ),
             actor="rehearse",
-            ts=now,
         )
         if len(rundown):
             controller.execute(GotoSegment(0), actor="rehearse")
@@ -188,9 +194,7 @@ def rehearse(
                 delay = wall0 + (now - t0) / speed - time.monotonic()
                 if delay > 0:
                     pace(delay)
-        journal.append(
-            SESSION_ENDED, {"mode": "rehearsal", "reason": "duration"}, actor="rehearse", ts=now
-        )
+        controller.execute(EndSession("rehearsal", reason="duration"), actor="rehearse")
         audience_events = hub.stats.journaled
         comments = hub.stats.by_type.get("comment", 0)
         failed = journal.count("show.cue_failed")
