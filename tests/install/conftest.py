@@ -132,3 +132,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Install:
         timeout=INSTALL_TIMEOUT_S,
     )
     return install
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The first test here also builds and installs the wheel: give these tests more time."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(INSTALL_TIMEOUT_S))
