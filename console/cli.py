@@ -224,101 +224,105 @@ class _DemoShow:
         self._tmp.cleanup()
 
 
-def _run_pipeline(
-    args: argparse.Namespace,
-    destinations: list,
-    record: str | None,
-    secrets: list[str],
-    overlays: list | None = None,
-    on_second: Callable[[], None] | None = None,
-) -> int:
-    from console.media.audio import AudioMixer
-    from console.media.compositor import Scene, VideoLayer, parse_canvas
-    from console.media.encoder import EncoderSettings, parse_bitrate
-    from console.media.output import OutputState
-    from console.media.pipeline import Pipeline
-    from console.media.qt import ensure_gui_app
-    from console.media.recorder import FlvRecorder, check_record_path
-    from console.media.source_specs import SourceFactory
+CLI = "cli"  # the actor of what `stream` and `demo` journal
 
-    canvas = parse_canvas(args.canvas)
-    settings = EncoderSettings(
-        width=canvas[0],
-        height=canvas[1],
+
+def _engine_spec(args: argparse.Namespace, adaptive: bool):  # noqa: ANN202 - EngineSpec
+    from console.live.engine import EngineSpec
+    from console.media.compositor import parse_canvas
+    from console.media.encoder import parse_bitrate
+
+    width, height = parse_canvas(args.canvas)
+    return EngineSpec(
+        width=width,
+        height=height,
         fps=args.fps,
         video_bitrate=parse_bitrate(args.bitrate),
         encoder=args.encoder,
         preset=args.preset,
+        video=args.video,
+        audio=(args.audio,),
+        adaptive_bitrate=adaptive,
     )
-    outputs = list(destinations)
-    recorder = None
-    if record:
-        path = check_record_path(record)
-        if path != Path(record).expanduser():  # never overwrite an earlier recording
-            print(f"note: {record} exists; recording to {path} instead", file=sys.stderr)
-        recorder = FlvRecorder(path)
-        outputs.append(recorder)
-    ensure_gui_app()
-    factory = SourceFactory(canvas, args.fps)
-    video = factory.video(args.video)
-    audio = factory.audio(args.audio)
-    scene = Scene()
-    scene.add(VideoLayer(video))
-    for layer in overlays or []:
-        scene.add(layer)
-    mixer = AudioMixer()
-    mixer.add(audio)
-    pipeline = Pipeline(settings, scene, mixer, outputs, adaptive_bitrate=bool(destinations))
 
+
+def _record_path(record: str) -> Path:
+    from console.media.recorder import check_record_path
+
+    path = check_record_path(record)
+    if path != Path(record).expanduser():  # never overwrite an earlier recording
+        print(f"note: {record} exists; recording to {path} instead", file=sys.stderr)
+    return path
+
+
+def _stop_on_signals() -> tuple[threading.Event, Callable[[], None]]:
+    """An event set by SIGINT or SIGTERM, and the call that puts the old handlers back."""
     stop = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    failure: str | None = None
-    pipeline.start()
-    from console.runtime import freeze_startup_heap
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, lambda *_: stop.set())
 
-    freeze_startup_heap()
-    stats = pipeline.stats()
-    if stats.encoder_fallback:
-        print(f"warning: {stats.encoder_fallback}", file=sys.stderr)
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return stop, restore
+
+
+def _watch(
+    live,  # noqa: ANN001 - LiveSession
+    stop: threading.Event,
+    secrets: list[str],
+    duration: float | None = None,
+    on_second: Callable[[], None] | None = None,
+    fail_on_output: bool = True,
+) -> str | None:
+    """The status loop, once a second until ``stop`` or ``duration``; the failure (if any)."""
+    from console.live.outputs import RECORDING
+    from console.media.output import OutputState
+
     started = time.monotonic()
     tty = sys.stderr.isatty()
     warned: set[str] = set()
-    try:
-        while not stop.wait(1.0):
-            stats = pipeline.stats()
-            if stats.error:
-                failure = stats.error
-                break
-            for o in stats.outputs:
-                lost_key = f"lost:{o.name}:{o.reconnects}"
-                if o.state == OutputState.RECONNECTING and lost_key not in warned:
-                    warned.add(lost_key)
-                    print(
-                        f"warning: {o.name}: connection lost ({redact(o.error or '', *secrets)}); reconnecting",
-                        file=sys.stderr,
-                    )
-                if o.state == OutputState.FAILED and o.error:
-                    if recorder is not None and o.name == recorder.name:
-                        if o.name not in warned:
-                            warned.add(o.name)
-                            print(f"warning: {redact(o.error, *secrets)}", file=sys.stderr)
-                    else:
-                        failure = o.error
-            if failure:
-                break
-            if on_second is not None:
-                on_second()
-            line = _status_line(stats, time.monotonic() - started)
-            print(redact(line, *secrets), end="\r" if tty else "\n", file=sys.stderr, flush=True)
-            if args.duration and time.monotonic() - started >= args.duration:
-                break
-    finally:
-        pipeline.stop()
-        signal.signal(signal.SIGINT, previous)
-    stats = pipeline.stats()
+    failure: str | None = None
+    while not stop.wait(1.0):
+        stats = live.stats()
+        if stats is None:
+            continue
+        if stats.error:
+            failure = stats.error
+            break
+        for o in stats.outputs:
+            lost_key = f"lost:{o.name}:{o.reconnects}"
+            if o.state == OutputState.RECONNECTING and lost_key not in warned:
+                warned.add(lost_key)
+                print(
+                    f"warning: {o.name}: connection lost ({redact(o.error or '', *secrets)}); reconnecting",
+                    file=sys.stderr,
+                )
+            if o.state == OutputState.FAILED and o.error:
+                if o.name == RECORDING or not fail_on_output:
+                    if o.name not in warned:
+                        warned.add(o.name)
+                        print(f"warning: {redact(o.error, *secrets)}", file=sys.stderr)
+                else:
+                    failure = o.error
+        if failure:
+            break
+        if on_second is not None:
+            on_second()
+        line = _status_line(stats, time.monotonic() - started)
+        print(redact(line, *secrets), end="\r" if tty else "\n", file=sys.stderr, flush=True)
+        if duration and time.monotonic() - started >= duration:
+            break
     if tty:
         print(file=sys.stderr)
+    return failure
+
+
+def _summary(stats, recording: Path | None, secrets: list[str]) -> None:  # noqa: ANN001
+    if stats is None:
+        return
     summary = (
         f"streamed {stats.uptime_s:.1f} s: {stats.frames_encoded} frames encoded with {stats.encoder}, "
         f"dropped {stats.dropped_total}" + (f" {stats.dropped}" if stats.dropped else "")
@@ -327,15 +331,62 @@ def _run_pipeline(
         summary += f"; {o.name}: {o.bytes_sent / 1e6:.1f} MB {o.state.name.lower()}"
         summary += "".join(f", dropped {n} ({cause})" for cause, n in o.dropped.items())
     print(redact(summary, *secrets), file=sys.stderr)
-    if recorder is not None:
-        print(f"recording: {recorder.path}", file=sys.stderr)
+    if recording is not None:
+        print(f"recording: {recording}", file=sys.stderr)
+
+
+def _run_pipeline(
+    args: argparse.Namespace,
+    destinations: list,
+    keys: dict[str, str | None],
+    record: str | None,
+    secrets: list[str],
+    overlays: list | None = None,
+    on_second: Callable[[], None] | None = None,
+    controller=None,  # noqa: ANN001 - ShowController: the session is journaled there
+    rehearsal: bool = False,
+) -> int:
+    """``stream`` and ``demo``: a LiveSession whose outputs are the pipeline's from the start."""
+    from console.live.session import LiveSession
+    from console.media.live_engine import PipelineEngine
+    from console.runtime import freeze_startup_heap
+    from console.show.actor import Actor
+
+    spec = _engine_spec(args, adaptive=bool(destinations))
+    path = _record_path(record) if record else None
+    live = LiveSession(controller, rehearsal=rehearsal)
+    live.attach_engine(PipelineEngine(spec, overlays))
+    actor = Actor(CLI, args.command)
+    stop, restore = _stop_on_signals()
+    failure: str | None = None
+    try:
+        live.go_live(
+            destinations,
+            keys,
+            record=path is not None,
+            actor=actor,
+            recording=path,
+            require_keys=False,
+        )
+        engine = live.engine
+        engine.start()
+        freeze_startup_heap()
+        stats = live.stats()
+        if stats.encoder_fallback:
+            print(f"warning: {stats.encoder_fallback}", file=sys.stderr)
+        failure = _watch(live, stop, secrets, args.duration, on_second)
+    finally:
+        engine = live.engine
+        live.close(actor, reason="failed" if failure else "")
+        restore()
+    _summary(engine.stats(), path, secrets)
     if failure:
         raise StreamFailed(redact(failure, *secrets))
     return 0
 
 
 def _cmd_stream(args: argparse.Namespace) -> int:
-    from console.media.rtmp import RtmpPublisher, parse_rtmp_url
+    from console.media.rtmp import parse_rtmp_url
     from console.platforms.credentials import get_key
 
     key = args.key
@@ -352,15 +403,17 @@ def _cmd_stream(args: argparse.Namespace) -> int:
     if args.ca_file and not Path(args.ca_file).is_file():
         raise UserError(f"CA file not found: {args.ca_file}")
     parse_rtmp_url(args.url, key)  # validate before opening any device
-    publisher = RtmpPublisher(
+    from console.live.outputs import Destination
+
+    dest = Destination(
+        "rtmp",
+        "rtmp",
         args.url,
-        key,
-        name="rtmp",
         ca_file=args.ca_file,
         connect_timeout=args.connect_timeout,
         write_timeout=args.write_timeout,
     )
-    return _run_pipeline(args, [publisher], args.record, secrets)
+    return _run_pipeline(args, [dest], {"rtmp": key}, args.record, secrets)
 
 
 def default_recording_path(stem: str) -> Path:
@@ -383,7 +436,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     demo = _DemoShow(parse_canvas(args.canvas))
     try:
-        return _run_pipeline(args, [], record, [], overlays=demo.layers, on_second=demo.tick)
+        return _run_pipeline(
+            args,
+            [],
+            {},
+            record,
+            [],
+            overlays=demo.layers,
+            on_second=demo.tick,
+            controller=demo.controller,
+            rehearsal=True,
+        )
     finally:
         demo.close()
 

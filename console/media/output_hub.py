@@ -6,7 +6,7 @@ headers and, when an output joins, gives it the headers first and then the strea
 next video keyframe on, with timestamps rebased so every destination's stream starts at 0.
 
 No widgets: ``send`` runs on the encoder thread and never blocks (it only calls the joined
-outputs' non-blocking ``send``). Belongs in console/media; it lives here until it moves.
+outputs' non-blocking ``send``).
 """
 
 from __future__ import annotations

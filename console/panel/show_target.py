@@ -4,11 +4,11 @@ lotteries, polls, rundown), an optional :class:`~console.audience.hub.AudienceHu
 moderation) and :class:`~console.analytics.live.LiveStats` (numbers).
 
 Show actions become show commands journaled with the panel's actor (``panel:<device> (<role>)``).
-Chat moderation: ``block_user`` is the hub's ``Moderator.block_user``; ``hide_comment`` and
-``pin_comment`` have no show command yet, so this target keeps the hidden / pinned state of its
-recent-chat buffer itself, journals ``panel.comment_hidden`` / ``panel.comment_pinned`` /
-``panel.comment_unpinned`` / ``panel.user_blocked`` rows with the actor, and hands each change to
-the optional ``on_comment`` hook (the live core draws the pinned comment). The stream is started
+Chat moderation is show commands too (``HideComment``, ``PinComment``, ``UnpinComment``,
+``BlockUser``: ``show.comment_hidden`` … journaled with the panel's actor, the pin and the blocks
+kept across a restart); ``block_user`` also tells the hub's ``Moderator``. This target keeps the
+hidden / pinned marks of its recent-chat buffer and hands each change to the optional
+``on_comment`` hook (the live core draws the pinned comment). The stream is started
 and stopped through optional ``start_stream`` / ``stop_stream`` callables; health comes from an
 optional ``health`` callable (read-only). No Qt here.
 """
@@ -218,11 +218,6 @@ class ShowPanelTarget:
                     return item
         raise PanelRefusal(f"comment #{seq} is no longer in the recent chat")
 
-    def _journal(self, kind: str, payload: dict[str, Any], actor: str) -> None:
-        self.controller.journal.append(
-            PANEL_PREFIX + kind, payload, actor=actor, ts=self.controller.now()
-        )
-
     def _comment_payload(self, item: AudienceItem) -> dict[str, Any]:
         return {
             "seq": item.seq,
@@ -244,7 +239,10 @@ class ShowPanelTarget:
     def _do_hide_comment(self, args: dict[str, Any], actor: str) -> None:
         item = self._item(args)
         payload = self._comment_payload(item)
-        self._journal("comment_hidden", payload, actor)
+        self.controller.execute(
+            c.HideComment(item.event.msg_id, item.event.platform, item.event.user_key, item.text),
+            actor=actor,
+        )
         with self._lock:
             self._hidden.add(item.seq)
             if self._pinned_comment == item.seq:
@@ -256,7 +254,12 @@ class ShowPanelTarget:
         if item.hidden or item.seq in self._hidden:
             raise PanelRefusal("a hidden comment cannot go onto the stream")
         payload = self._comment_payload(item)
-        self._journal("comment_pinned", payload, actor)
+        self.controller.execute(
+            c.PinComment(
+                item.text, item.nick, item.event.user_key, item.event.msg_id, item.event.platform
+            ),
+            actor=actor,
+        )
         with self._lock:
             self._pinned_comment = item.seq
         self._hook("pinned", payload)
@@ -266,7 +269,8 @@ class ShowPanelTarget:
             seq, self._pinned_comment = self._pinned_comment, None
         if seq is None:
             raise PanelRefusal("no comment is pinned")
-        self._journal("comment_unpinned", {"seq": seq}, actor)
+        if self.controller.state.pinned_comment is not None:
+            self.controller.execute(c.UnpinComment(), actor=actor)
         self._hook("unpinned", {"seq": seq})
 
     def _do_block_user(self, args: dict[str, Any], actor: str) -> None:
@@ -276,8 +280,9 @@ class ShowPanelTarget:
         key = item.event.user_key
         if not key:
             raise PanelRefusal("this comment has no user to block")
+        if key not in self.controller.state.blocked_users:
+            self.controller.execute(c.BlockUser(key, item.nick), actor=actor)
         self.hub.moderator.block_user(key)
-        self._journal("user_blocked", {"user_key": key, "nick": item.nick}, actor)
         with self._lock:
             for other in self._chat:
                 if other.event.user_key == key:

@@ -188,6 +188,97 @@ class AdjustStock(Command):
     reason: str = ""
 
 
+# ---- operator actions on the audience and the live session (the live core) ------------------
+
+
+@dataclass(frozen=True)
+class PinComment(Command):
+    """Pin a viewer's comment onto the stream (the overlay masks the name)."""
+
+    name: ClassVar[str] = "pin_comment"
+    text: str
+    nick: str = ""
+    user_key: str = ""
+    msg_id: str = ""
+    platform: str = ""
+
+
+@dataclass(frozen=True)
+class UnpinComment(Command):
+    name: ClassVar[str] = "unpin_comment"
+
+
+@dataclass(frozen=True)
+class HideComment(Command):
+    """Keep one viewer's message off the stream (operators still see it)."""
+
+    name: ClassVar[str] = "hide_comment"
+    msg_id: str
+    platform: str = ""
+    user_key: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class BlockUser(Command):
+    """Hide a user's messages from the stream (flagged to operators)."""
+
+    name: ClassVar[str] = "block_user"
+    user_key: str
+    nick: str = ""
+
+
+@dataclass(frozen=True)
+class UnblockUser(Command):
+    name: ClassVar[str] = "unblock_user"
+    user_key: str
+
+
+@dataclass(frozen=True)
+class StartSession(Command):
+    """The show went on air (``mode`` rehearsal or live) to ``destinations`` destinations."""
+
+    name: ClassVar[str] = "start_session"
+    mode: str
+    destinations: int = 0
+    recording: bool = False
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)  # e.g. the rehearsal seed
+
+
+@dataclass(frozen=True)
+class EndSession(Command):
+    name: ClassVar[str] = "end_session"
+    mode: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RecordHealth(Command):
+    """A stream-health sample (``console.analytics.health.health_payload``) for the report."""
+
+    name: ClassVar[str] = "record_health"
+    sample: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AddMarker(Command):
+    """A marker on the show's timeline (``label``: what happened)."""
+
+    name: ClassVar[str] = "add_marker"
+    label: str
+
+
+#: Operator actions remote clients may send too (session and health are the live core's own).
+OPERATOR_COMMANDS: tuple[type[Command], ...] = (
+    PinComment,
+    UnpinComment,
+    HideComment,
+    BlockUser,
+    UnblockUser,
+    AddMarker,
+)
+SESSION_COMMANDS: tuple[type[Command], ...] = (StartSession, EndSession, RecordHealth)
+
 COMMAND_TYPES: dict[str, type[Command]] = {
     cls.name: cls
     for cls in (
@@ -210,6 +301,8 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         AdjustStock,
     )
 }
+
+COMMAND_TYPES.update({cls.name: cls for cls in OPERATOR_COMMANDS})
 
 
 def command_to_dict(command: Command) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from console.errors import UserError
 from console.show import rules
+from console.show.actor import Actor, actor_text
 from console.show.catalog import Catalog
 from console.show.commands import AdvanceRundown, Command, GotoSegment, command_to_dict
 from console.show.folder import ShowFolder
@@ -170,8 +171,11 @@ class ShowController:
 
     # ---- changing
 
-    def execute(self, command: Command, actor: str = "host") -> Event:
-        """Validate and apply one command; raises ``UserError`` with the reason if refused."""
+    def execute(self, command: Command, actor: Actor | str = "host") -> Event:
+        """Validate and apply one command; raises ``UserError`` with the reason if refused.
+
+        ``actor`` (an :class:`~console.show.actor.Actor` or its text) goes into the journal."""
+        actor = actor_text(actor)
         with self._lock:
             now = self.now()
             self._apply_due(now)
@@ -188,6 +192,14 @@ class ShowController:
             events = self._apply_due(self.now() if now is None else now)
         self._drain()
         return events
+
+    def record_audience(self, rows: list[tuple[str, dict[str, Any], str, float]]) -> list[Event]:
+        """Journal a batch of audience events (``audience.*``, actor ``audience:PLATFORM``) in
+        one transaction: the hub's one door into the journal. Not show state: no reducer."""
+        for kind, _payload, _actor, _ts in rows:
+            if kind.startswith(SHOW_PREFIX):
+                raise UserError(f"{kind} is a show event: send it as a command")
+        return self.journal.append_many(rows)
 
     def load_catalog(self, catalog: Catalog, actor: str = "host") -> Event:
         """Journal a new catalog; stock becomes the catalog's numbers."""

@@ -39,11 +39,35 @@ SALE_RECORDED = "show.sale_recorded"
 STOCK_ADJUSTED = "show.stock_adjusted"
 CUE_FAILED = "show.cue_failed"
 
+# operator actions on the audience (replayed: a restart keeps the pin and the blocks)
+COMMENT_PINNED = "show.comment_pinned"
+COMMENT_UNPINNED = "show.comment_unpinned"
+COMMENT_HIDDEN = "show.comment_hidden"
+USER_BLOCKED = "show.user_blocked"
+USER_UNBLOCKED = "show.user_unblocked"
+# the live session (not show state: read by the report; kinds kept from before the live core)
+SESSION_STARTED = "session.started"
+SESSION_ENDED = "session.ended"
+SESSION_MARKER = "session.marker"
+HEALTH_SAMPLE = "health.sample"
+
 
 @dataclass(frozen=True)
 class Pinned:
     product_id: str
     since: float
+
+
+@dataclass(frozen=True)
+class PinnedComment:
+    """A viewer's comment pinned onto the stream (``nick`` is masked when drawn)."""
+
+    text: str
+    nick: str = ""
+    user_key: str = ""
+    msg_id: str = ""
+    platform: str = ""
+    since: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -235,6 +259,8 @@ class ShowState:
     rundown: RundownPosition | None = None
     catalog_hash: str = ""
     last_seq: int = 0
+    pinned_comment: PinnedComment | None = None
+    blocked_users: frozenset[str] = frozenset()
 
     # ---- convenience views for overlays and panels
 
@@ -487,6 +513,38 @@ def _stock_adjusted(state: ShowState, e: Event) -> ShowState:
     return replace(state, stock=_with(state.stock, pid, state.stock[pid] + p["delta"]))
 
 
+def _comment_pinned(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    pinned = PinnedComment(
+        str(p["text"]),
+        str(p.get("nick", "")),
+        str(p.get("user_key", "")),
+        str(p.get("msg_id", "")),
+        str(p.get("platform", "")),
+        e.ts,
+    )
+    return replace(state, pinned_comment=pinned)
+
+
+def _comment_unpinned(state: ShowState, e: Event) -> ShowState:
+    return replace(state, pinned_comment=None)
+
+
+def _comment_hidden(state: ShowState, e: Event) -> ShowState:
+    pinned = state.pinned_comment
+    if pinned is not None and pinned.msg_id and pinned.msg_id == e.payload.get("msg_id"):
+        return replace(state, pinned_comment=None)
+    return state
+
+
+def _user_blocked(state: ShowState, e: Event) -> ShowState:
+    return replace(state, blocked_users=state.blocked_users | {str(e.payload["user_key"])})
+
+
+def _user_unblocked(state: ShowState, e: Event) -> ShowState:
+    return replace(state, blocked_users=state.blocked_users - {str(e.payload["user_key"])})
+
+
 def _no_change(state: ShowState, e: Event) -> ShowState:
     return state
 
@@ -512,6 +570,11 @@ REDUCERS: dict[str, Callable[[ShowState, Event], ShowState]] = {
     SALE_RECORDED: _sale_recorded,
     STOCK_ADJUSTED: _stock_adjusted,
     CUE_FAILED: _no_change,
+    COMMENT_PINNED: _comment_pinned,
+    COMMENT_UNPINNED: _comment_unpinned,
+    COMMENT_HIDDEN: _comment_hidden,
+    USER_BLOCKED: _user_blocked,
+    USER_UNBLOCKED: _user_unblocked,
 }
 
 

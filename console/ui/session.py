@@ -25,7 +25,7 @@ from console.media.pipeline import Pipeline, PipelineStats
 from console.media.source_specs import SourceFactory
 from console.media.sources import AudioSource, VideoSource
 from console.settings import AudioSlot, CanvasSettings
-from console.ui.output_hub import OutputHub
+from console.media.output_hub import OutputHub
 from console.ui.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
