@@ -41,6 +41,15 @@ class OutputStats:
     lost_for_s: float = 0.0
     reconnect_attempts: int = 0
     next_retry_s: float | None = None
+    # Link estimate (RtmpPublisher, from the server's acknowledgements): the usable rate
+    # measured while the link was the bottleneck (None: not measured lately), how sure it is
+    # (0…1), the last confident estimate, and whether the socket holds more than the link takes.
+    network: bool = False  # a network destination (adaptive bitrate looks only at these)
+    link_bps: int | None = None
+    link_confidence: float = 0.0
+    link_last_good_bps: int | None = None
+    backlogged: bool = False
+    unacked_bytes: int = 0
 
 
 class DropCounter:

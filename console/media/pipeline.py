@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from console.media.audio import AudioMixer
+from console.media.bitrate_policy import BitratePolicy, DestinationView
 from console.media.clock import MediaClock
 from console.media.compositor import Compositor, Scene, bgra_to_i420
 from console.media.encoder import VIDEO_DELAY_S, EncoderSettings, FlvEncoder
@@ -30,78 +31,19 @@ ENCODE_QUEUE_HARD_CAP = 300  # ticks (10 s at 30 fps) before even audio has to g
 ABR_INTERVAL_S = 0.25  # how often the encoder thread looks at the outputs' queues
 
 
-class AdaptiveBitrate:
-    """Picks the video bitrate from how the network outputs keep up (pure logic, no I/O).
+# The policy lives in console/media/bitrate_policy.py (pure, unit-tested); the old name stays.
+AdaptiveBitrate = BitratePolicy
 
-    Congested: some live output holds more than ``high_ms`` of media in its send queue, or
-    dropped video for congestion in the last ``drop_memory_s``. After ``down_after_s`` of
-    uninterrupted congestion the rate goes down by ``step_down`` (never below ``floor`` of
-    the user's rate), and again after each further ``down_after_s``. Healthy: every queue under
-    ``low_ms`` and no congestion drop; after ``up_after_s`` of that the rate climbs by
-    ``step_up`` of the user's rate, never above it. One encode feeds every destination, so the
-    slowest destination sets the pace.
-    """
 
-    def __init__(
-        self,
-        ceiling: int,
-        *,
-        high_ms: int = 500,
-        low_ms: int = 200,
-        down_after_s: float = 2.0,
-        up_after_s: float = 10.0,
-        step_down: float = 0.75,
-        step_up: float = 0.10,
-        floor: float = 0.30,
-        drop_memory_s: float = 1.0,
-    ) -> None:
-        self.ceiling = ceiling
-        self.current = ceiling
-        self.high_ms, self.low_ms = high_ms, low_ms
-        self.down_after_s, self.up_after_s = down_after_s, up_after_s
-        self.step_down, self.step_up = step_down, step_up
-        self.floor_bps = int(ceiling * floor)
-        self.drop_memory_s = drop_memory_s
-        self.steps_down = 0
-        self.steps_up = 0
-        self._congested_since: float | None = None
-        self._healthy_since: float | None = None
-        self._last_drops = 0
-        self._last_drop_at = float("-inf")
+@dataclass(frozen=True)
+class BitrateChange:
+    """One change of the video target, for the window, the CLI and the journal."""
 
-    def update(self, now: float, queued_ms: list[int], congestion_drops: int) -> int:
-        """Feed one observation (queues of the live network outputs, total congestion
-        drops so far); returns the bitrate to use from now on."""
-        if congestion_drops > self._last_drops:
-            self._last_drop_at = now
-        self._last_drops = congestion_drops
-        worst = max(queued_ms, default=0)
-        dropping = now - self._last_drop_at < self.drop_memory_s
-        if worst > self.high_ms or dropping:
-            self._healthy_since = None
-            if self._congested_since is None:
-                self._congested_since = now
-            elif now - self._congested_since >= self.down_after_s:
-                lower = max(self.floor_bps, int(self.current * self.step_down))
-                if lower < self.current:
-                    self.current = lower
-                    self.steps_down += 1
-                self._congested_since = now
-        elif worst < self.low_ms:
-            self._congested_since = None
-            if self._healthy_since is None:
-                self._healthy_since = now
-            elif now - self._healthy_since >= self.up_after_s:
-                if self.current < self.ceiling:
-                    self.current = min(
-                        self.ceiling, self.current + int(self.ceiling * self.step_up)
-                    )
-                    self.steps_up += 1
-                self._healthy_since = now
-        else:
-            self._congested_since = None
-            self._healthy_since = None
-        return self.current
+    at: float  # seconds since the pipeline started
+    target_bps: int
+    previous_bps: int
+    reason: str  # congested, congested (no estimate), probe, ceiling, reconnect, off
+    link_bps: int | None  # the link estimate that drove it (followed destinations)
 
 
 @dataclass
@@ -187,6 +129,9 @@ class PipelineStats:
     video_bitrate: int = 0  # what the encoder is asked for now (bps)
     video_bitrate_set: int = 0  # what the user set: adaptive bitrate never goes above it
     adaptive_bitrate: bool = False
+    link_bps: int | None = None  # the estimated link the target follows (None: not measured)
+    abr_reason: str = ""  # why the target last changed (congested, probe, ceiling, …)
+    abr_follow: str = "healthy"  # several destinations: follow the healthy ones or the slowest
 
     @property
     def dropped_total(self) -> int:
@@ -204,11 +149,18 @@ class Pipeline:
         outputs: list[Output] | None = None,
         *,
         adaptive_bitrate: bool = False,
+        abr_follow: str = "healthy",
     ) -> None:
         self.settings = settings
         self.adaptive_bitrate = adaptive_bitrate
-        self.abr = AdaptiveBitrate(settings.video_bitrate)
+        self.abr = BitratePolicy(
+            settings.video_bitrate, audio_bps=settings.audio_bitrate, follow=abr_follow
+        )
         self._last_abr = 0.0
+        self._user_bitrate = settings.video_bitrate  # the user's ceiling; set_video_bitrate()
+        self._reconnects_seen: dict[str, int] = {}
+        self._bitrate_listener: Callable[[BitrateChange], None] | None = None
+        self.bitrate_changes: collections.deque[BitrateChange] = collections.deque(maxlen=500)
         self.scene = scene
         self.mixer = mixer
         self.clock = MediaClock(settings.fps)
@@ -245,6 +197,17 @@ class Pipeline:
         """
         self._preview = callback
         self._preview_interval = 1.0 / max_fps if max_fps > 0 else 0.0
+
+    def set_bitrate_listener(self, callback: Callable[[BitrateChange], None] | None) -> None:
+        """Called on the encoder thread with every change of the video target (hand it on;
+        never block): the window's health panel and the journal."""
+        self._bitrate_listener = callback
+
+    def set_video_bitrate(self, bps: int) -> None:
+        """The user's bitrate changed mid-show: it is the new ceiling, and adaptive bitrate never
+        goes above it nor undoes it. Above the rate the stream started with the encoder stays at
+        that rate (its VBV ceiling was fixed when it opened)."""
+        self._user_bitrate = max(100_000, min(int(bps), self.settings.video_bitrate))
 
     def add_output(self, output: Output) -> None:
         output.start()
@@ -356,7 +319,11 @@ class Pipeline:
                 if tick.i420 is not None:
                     self._frames_encoded += 1
                 self._fan_out(tags, fps)
-                if self.adaptive_bitrate or encoder.video_bitrate != self.settings.video_bitrate:
+                if (
+                    self.adaptive_bitrate
+                    or encoder.video_bitrate != self._user_bitrate
+                    or self.abr.ceiling != self._user_bitrate
+                ):
                     self._adapt_bitrate(encoder)
             self._fan_out(encoder.flush(), fps)
         except Exception as exc:  # noqa: BLE001
@@ -376,17 +343,59 @@ class Pipeline:
         if now - self._last_abr < ABR_INTERVAL_S:
             return
         self._last_abr = now
-        if not self.adaptive_bitrate:  # switched off: back to the user's rate at once
-            self.abr.current = self.settings.video_bitrate
-            encoder.set_video_bitrate(self.settings.video_bitrate)
+        abr = self.abr
+        before = encoder.video_bitrate
+        if abr.ceiling != self._user_bitrate:  # the user changed it: the new ceiling
+            abr.set_ceiling(now, self._user_bitrate)
+            if not self.adaptive_bitrate:
+                abr.current = self._user_bitrate
+        if not self.adaptive_bitrate:  # switched off: the user's rate at once
+            abr.current = self._user_bitrate
+            self._apply(encoder, before, abr.current, "off" if before != abr.current else "")
             return
-        stats = [s for s in self.network_stats() if s.state == OutputState.LIVE]
-        queued = [s.queued_ms for s in stats]
-        drops = sum(s.dropped.get("congestion", 0) for s in stats)
-        rate = self.abr.update(now, queued, drops)
-        if rate != encoder.video_bitrate:
-            log.info("adaptive bitrate: %d → %d kbps", encoder.video_bitrate // 1000, rate // 1000)
-            encoder.set_video_bitrate(rate)
+        stats = [s for s in self.network_stats() if s.network and s.state == OutputState.LIVE]
+        for s in stats:  # a destination back from a reconnect starts from its last good estimate
+            seen = self._reconnects_seen.get(s.name, 0)
+            if s.reconnects > seen:
+                abr.resume_from(now, s.link_last_good_bps)
+            self._reconnects_seen[s.name] = s.reconnects
+        views = [
+            DestinationView(
+                name=s.name,
+                queued_ms=s.queued_ms,
+                congestion_drops=s.dropped.get("congestion", 0),
+                link_bps=s.link_bps,
+                link_confidence=s.link_confidence,
+                backlogged=s.backlogged and s.link_bps is not None,
+                last_good_bps=s.link_last_good_bps,
+            )
+            for s in stats
+        ]
+        decision = abr.update(now, views)
+        self._apply(encoder, before, decision.target_bps, abr.reason)
+
+    def _apply(self, encoder: FlvEncoder, before: int, target: int, reason: str) -> None:
+        rate = encoder.set_video_bitrate(target)
+        if rate == before:
+            return
+        log.info(
+            "video bitrate %d → %d kbps (%s; link %s)",
+            before // 1000,
+            rate // 1000,
+            reason,
+            f"{self.abr.link_bps // 1000} kbps" if self.abr.link_bps else "not measured",
+        )
+        started = self._started_at or time.monotonic()
+        change = BitrateChange(
+            time.monotonic() - started, rate, before, reason or "ceiling", self.abr.link_bps
+        )
+        self.bitrate_changes.append(change)
+        listener = self._bitrate_listener
+        if listener is not None:
+            try:
+                listener(change)
+            except Exception:  # noqa: BLE001 - a listener must never stop the encode
+                log.exception("bitrate listener failed")
 
     def _fan_out(self, tags: list[FlvTag], fps: int) -> None:
         outputs = self.outputs
@@ -436,6 +445,9 @@ class Pipeline:
             latency_p95_ms=pct(0.95),
             error=self.error,
             video_bitrate=enc.video_bitrate if enc else self.settings.video_bitrate,
-            video_bitrate_set=self.settings.video_bitrate,
+            video_bitrate_set=self._user_bitrate,
             adaptive_bitrate=self.adaptive_bitrate,
+            link_bps=self.abr.link_bps,
+            abr_reason=self.abr.reason if self.abr.reason != "start" else "",
+            abr_follow=self.abr.follow,
         )

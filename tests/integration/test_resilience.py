@@ -20,11 +20,12 @@ import numpy as np
 import pytest
 
 from console.media.audio import AudioMixer, ToneSource
+from console.media.bitrate_policy import BitratePolicy
 from console.media.compositor import Compositor, Scene, VideoLayer
 from console.media.encoder import EncoderSettings
 from console.media.flv import FlvTag, FlvTagSplitter, TagType
 from console.media.output import OutputState
-from console.media.pipeline import AdaptiveBitrate, Pipeline
+from console.media.pipeline import Pipeline
 from console.media.recorder import FlvRecorder
 from console.media.rtmp import RtmpPublisher
 from console.media.testpattern import TestPatternSource
@@ -244,8 +245,9 @@ def test_bandwidth_limit_drops_video_lowers_bitrate_and_recovers(nginx_rtmp, fau
     pub = RtmpPublisher(proxy.url(), key, name="slow", reconnect=True, send_buffer=16384)
     set_rate = 1_500_000
     pipeline = build(NoiseSource(480, 270), [pub], size=(480, 270), bitrate=set_rate, adaptive=True)
-    # The product climbs back +10 % per 10 s of healthy queue; the test uses 1 s to stay short.
-    pipeline.abr = AdaptiveBitrate(set_rate, up_after_s=1.0)
+    # The product probes every 5 s of empty queue and remembers a congestion for 60 s; the
+    # test uses 1 s and no memory to stay short.
+    pipeline.abr = BitratePolicy(set_rate, probe_interval_s=1.0, memory_s=0.0)
     pipeline.start()
     try:
         assert pub.wait_live(15), pub.error
@@ -260,7 +262,7 @@ def test_bandwidth_limit_drops_video_lowers_bitrate_and_recovers(nginx_rtmp, fau
         )
         st = pipeline.stats()
         t1, r1 = time.monotonic(), st.frames_rendered
-        assert st.video_bitrate >= 0.3 * set_rate  # never below the floor
+        assert st.video_bitrate >= 0.15 * set_rate  # never below the floor
         drops = pub.stats().dropped
         assert drops.get("congestion", 0) > 0, drops
         assert "audio" not in drops
@@ -268,8 +270,7 @@ def test_bandwidth_limit_drops_video_lowers_bitrate_and_recovers(nginx_rtmp, fau
         assert r1 - r0 >= 0.5 * (t1 - t0) * FPS, (r1 - r0, t1 - t0)
         assert "encoder_stalled" not in st.dropped
         assert state_of(pub) == OutputState.LIVE  # congestion is not a lost connection
-        lowered = pipeline.abr.steps_down
-        assert lowered >= 2
+        assert pipeline.abr.steps_down >= 1
         proxy.limit(None)
         assert wait_for(lambda: pipeline.stats().video_bitrate == set_rate, 40), (
             pipeline.stats().video_bitrate

@@ -10,7 +10,6 @@ import numpy as np
 from console.media.encoder import EncoderSettings, FlvEncoder
 from console.media.flv import FLV_FILE_HEADER, FlvTag, TagType
 from console.media.output import OutputState, OutputStats
-from console.media.pipeline import AdaptiveBitrate
 from console.media.rtmp import RtmpPublisher
 from console.media.rtmp.publisher import RECONNECT_DELAYS
 
@@ -104,52 +103,8 @@ def test_reconnect_now_only_while_reconnecting():
     assert pub._kick.is_set()
 
 
-def test_adaptive_bitrate_steps_down_under_sustained_congestion_with_a_floor():
-    abr = AdaptiveBitrate(2_000_000)
-    t = 0.0
-    rates = []
-    while t < 30:
-        rates.append(abr.update(t, [900], 0))
-        t += 0.25
-    assert rates[0] == 2_000_000
-    assert 1_500_000 in rates and 1_125_000 in rates  # ×0.75 per 2 s
-    assert rates[int(1.75 / 0.25)] == 2_000_000  # not before 2 s of congestion
-    assert min(rates) == 600_000  # floor: 30 % of what the user set
-    assert rates[-1] == 600_000
-
-
-def test_adaptive_bitrate_counts_recent_drops_as_congestion():
-    abr = AdaptiveBitrate(2_000_000)
-    drops = 0
-    for i in range(12):  # a drop every 0.5 s, queue looks small between them
-        drops += i % 2
-        abr.update(i * 0.25, [100], drops)
-    assert abr.current == 1_500_000
-
-
-def test_adaptive_bitrate_climbs_back_slowly_never_above_the_set_rate():
-    abr = AdaptiveBitrate(2_000_000)
-    t = 0.0
-    for _ in range(40):  # 10 s of congestion
-        abr.update(t, [1500], 0)
-        t += 0.25
-    low = abr.current
-    assert low < 1_000_000
-    # a short healthy spell does nothing
-    for _ in range(20):
-        abr.update(t, [50], 0)
-        t += 0.25
-    assert abr.current == low
-    for _ in range(4 * 200):
-        abr.update(t, [50], 0)
-        t += 0.25
-    assert abr.current == 2_000_000  # +10 % of the set rate per 10 s, capped
-    assert abr.steps_up >= 5
-    # a queue between the marks is neither: the rate holds
-    abr2 = AdaptiveBitrate(1_000_000)
-    for i in range(100):
-        abr2.update(i * 0.25, [300], 0)
-    assert abr2.current == 1_000_000
+# The adaptive bitrate policy (one step to the link estimate, slow probes, memory, ceiling,
+# several destinations) is tested in test_bitrate_policy.py and test_link_estimator.py.
 
 
 def _noise_i420(rng: np.random.Generator, w: int, h: int) -> np.ndarray:

@@ -23,6 +23,7 @@ import select
 import socket
 import ssl
 import struct
+import sys
 import threading
 import time
 from collections import deque
@@ -55,13 +56,17 @@ from console.media.rtmp.chunk import (
     window_ack_size,
 )
 from console.media.rtmp.handshake import HandshakeError, client_handshake
+from console.media.rtmp.link_estimator import LinkEstimate, LinkEstimator
 from console.redaction import redact, register_secret
 
 log = logging.getLogger(__name__)
 
 FLASH_VER = "FMLE/3.0 (compatible; FMSc/1.0)"
 OUT_CHUNK_SIZE = 4096
-ACK_WINDOW = 131072  # ask the server to acknowledge every 128 KiB: the honest bitrate
+# Ask the server to acknowledge every 32 KiB: the honest outgoing bitrate, a link estimate
+# within a second at 1 Mbit/s, and a dead link noticed from missing acknowledgements at 300 kbit/s
+# well inside the write timeout (docs/architecture.md, "Adaptive bitrate").
+ACK_WINDOW = 32768
 SEND_SLICE = 16384  # bytes handed to one send() (one TLS record)
 BATCH_TAGS = 32
 BITRATE_WINDOW_S = 5.0
@@ -194,6 +199,10 @@ class _Session:
     acked_raw_last: int = 0
     pending_write: memoryview | None = None
     pending_cmds: deque[_Command] = field(default_factory=deque)
+    streaming: bool = False  # past publish: writes also read acknowledgements
+    sent_base: int = 0  # publisher bytes_sent when this session's RTMP byte count began
+    acked: int = 0  # bytes the server acknowledged in this session
+    deferred: list[Message] = field(default_factory=list)  # read while writing, handled later
 
     def next_txn(self) -> int:
         self.txn += 1
@@ -278,6 +287,9 @@ class RtmpPublisher:
         self._bytes_acked = 0
         self._tags_sent = 0
         self._ack_samples: deque[tuple[float, int]] = deque()
+        self._est_lock = threading.Lock()
+        self._estimator = LinkEstimator(ack_window)
+        self._unsent_supported = True
         self._last_sent_ms = 0
         self._lost_at: float | None = None
         self._attempts = 0
@@ -379,6 +391,9 @@ class RtmpPublisher:
         with self._lock:
             queued = self._queued_ms_locked()
         now = time.monotonic()
+        with self._est_lock:
+            est = self._estimator.estimate(now)
+            unacked = self._estimator.unacked()
         lost_at, retry_at = self._lost_at, self._next_retry_at
         return OutputStats(
             name=self.name,
@@ -394,7 +409,18 @@ class RtmpPublisher:
             lost_for_s=(now - lost_at) if lost_at is not None else 0.0,
             reconnect_attempts=self._attempts if lost_at is not None else 0,
             next_retry_s=max(0.0, retry_at - now) if retry_at is not None else None,
+            network=True,
+            link_bps=est.usable_bps,
+            link_confidence=est.confidence,
+            link_last_good_bps=est.last_good_bps,
+            backlogged=est.backlogged,
+            unacked_bytes=unacked,
         )
+
+    def link_estimate(self) -> LinkEstimate:
+        """What the server's acknowledgements say about the link right now."""
+        with self._est_lock:
+            return self._estimator.estimate(time.monotonic())
 
     # ----------------------------------------------------------------- queue policy
 
@@ -707,11 +733,25 @@ class RtmpPublisher:
                 off += n
                 self._bytes_sent += n
                 last_progress = time.monotonic()
+                self._note_sent(sess)
                 continue
             deadline = last_progress + stall_timeout
-            ready = time.monotonic() < deadline and self._wait_io(
-                sess.sock, read=(n == -2), write=(n != -2), deadline=deadline
-            )
+            now = time.monotonic()
+            if sess.streaming and now < deadline:
+                # Acknowledgements keep arriving (and are counted) while the write waits.
+                self._check_acks(sess)
+                self._wait_io(
+                    sess.sock, read=True, write=(n != -2), deadline=min(deadline, now + 0.25)
+                )
+                self._poll_server(sess)
+                self._note_sent(sess)
+                continue
+            if sess.streaming:
+                ready = False
+            else:
+                ready = now < deadline and self._wait_io(
+                    sess.sock, read=(n == -2), write=(n != -2), deadline=deadline
+                )
             if not ready:
                 raise _Fail(
                     f"no data accepted by {self._target.host_port} for {stall_timeout:g} s "
@@ -898,6 +938,7 @@ class RtmpPublisher:
                 "RTMP server and the scheme (rtmp:// or rtmps://)"
             ) from None
         self.server_handshake_digest = result.server_digest_valid
+        sess.sent_base = self._bytes_sent  # the server counts (and acknowledges) from here
         if buf:  # the server may already have sent messages after S2
             sess.pending_cmds.extend(self._handle_messages(sess, sess.reader.feed(bytes(buf))))
         log.debug(
@@ -1052,18 +1093,8 @@ class RtmpPublisher:
         """Apply control messages; return command messages for the caller."""
         cmds: list[_Command] = []
         for m in msgs:
-            if m.type_id == ACKNOWLEDGEMENT and len(m.payload) >= 4:
-                raw = struct.unpack(">I", m.payload[:4])[0]
-                delta = (raw - sess.acked_raw_last) & 0xFFFFFFFF
-                sess.acked_raw_last = raw
-                self._bytes_acked += delta
-                now = time.monotonic()
-                self._ack_samples.append((now, self._bytes_acked))
-                while (
-                    len(self._ack_samples) > 2
-                    and self._ack_samples[1][0] < now - 2 * BITRATE_WINDOW_S
-                ):
-                    self._ack_samples.popleft()
+            if m.type_id == ACKNOWLEDGEMENT:
+                self._on_ack(sess, m)
             elif m.type_id == WINDOW_ACK_SIZE and len(m.payload) >= 4:
                 sess.server_ack_window = struct.unpack(">I", m.payload[:4])[0]
             elif m.type_id == SET_PEER_BANDWIDTH:
@@ -1105,6 +1136,73 @@ class RtmpPublisher:
             )
         return cmds
 
+    def _on_ack(self, sess: _Session, m: Message) -> None:
+        if len(m.payload) < 4:
+            return
+        raw = struct.unpack(">I", m.payload[:4])[0]
+        delta = (raw - sess.acked_raw_last) & 0xFFFFFFFF
+        sess.acked_raw_last = raw
+        sess.acked += delta
+        self._bytes_acked += delta
+        now = time.monotonic()
+        self._ack_samples.append((now, self._bytes_acked))
+        while len(self._ack_samples) > 2 and self._ack_samples[1][0] < now - 2 * BITRATE_WINDOW_S:
+            self._ack_samples.popleft()
+        if sess.streaming:
+            unsent = self._unsent(sess.sock)
+            with self._est_lock:
+                self._estimator.on_sent(now, self._bytes_sent - sess.sent_base, unsent)
+                self._estimator.on_ack(now, sess.acked)
+
+    def _note_sent(self, sess: _Session) -> None:
+        if not sess.streaming:
+            return
+        unsent = self._unsent(sess.sock)
+        with self._est_lock:
+            self._estimator.on_sent(time.monotonic(), self._bytes_sent - sess.sent_base, unsent)
+
+    def _unsent(self, sock: socket.socket) -> int | None:
+        """Bytes the kernel still holds for this socket (Linux SIOCOUTQ, macOS SO_NWRITE);
+        None where the platform does not say (the estimator then uses the acknowledgements)."""
+        if not self._unsent_supported:
+            return None
+        try:
+            if sys.platform.startswith("linux"):
+                import fcntl
+                import termios
+
+                buf = fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0\0\0\0")
+                return int(struct.unpack("i", buf)[0])
+            if sys.platform == "darwin":
+                return int(sock.getsockopt(socket.SOL_SOCKET, 0x1024))  # SO_NWRITE
+        except (OSError, ValueError, ImportError, AttributeError):
+            pass
+        self._unsent_supported = False
+        return None
+
+    def _check_acks(self, sess: _Session) -> None:
+        """Raise when the server owes an acknowledgement and sent none for write_timeout."""
+        if not sess.streaming:
+            return
+        with self._est_lock:
+            silent = self._estimator.ack_overdue(time.monotonic(), self.write_timeout)
+            unacked = self._estimator.unacked()
+        if silent is not None:
+            raise _Fail(
+                f"no acknowledgement from {self._target.host_port} for {silent:.0f} s with "
+                f"{unacked // 1024} KiB unacknowledged (network stalled): check the network "
+                "connection or lower the bitrate"
+            )
+
+    def _poll_server(self, sess: _Session) -> None:
+        """While a write waits: read what the server sent, count acknowledgements now and keep
+        everything else for :meth:`_service_server` (which may itself write)."""
+        for m in self._read_messages(sess):
+            if m.type_id == ACKNOWLEDGEMENT:
+                self._on_ack(sess, m)
+            else:
+                sess.deferred.append(m)
+
     # -- streaming -------------------------------------------------------------
 
     def _tag_message(self, sess: _Session, tag: FlvTag) -> Message:
@@ -1118,7 +1216,8 @@ class RtmpPublisher:
 
     def _service_server(self, sess: _Session) -> None:
         try:
-            msgs = self._read_messages(sess)
+            msgs, sess.deferred = sess.deferred, []
+            msgs += self._read_messages(sess)
         except _Eof:
             raise _Fail(
                 f"{self._target.host_port} closed the connection: check the stream key and the "
@@ -1131,6 +1230,10 @@ class RtmpPublisher:
 
     def _stream(self, sess: _Session) -> None:
         """Send queued tags until stop() (then drain until the drain deadline)."""
+        if not sess.streaming:
+            sess.streaming = True
+            with self._est_lock:
+                self._estimator.reset_session(time.monotonic())
         # Header tags (metadata, sequence headers) go first after every (re)connect.
         with self._lock:
             # Stamped no earlier than the media that follows, so timestamps never go back.
@@ -1147,6 +1250,8 @@ class RtmpPublisher:
             self._send_tags(sess, headers)
         while True:
             self._service_server(sess)
+            self._note_sent(sess)
+            self._check_acks(sess)
             batch = self._take_batch()
             if batch:
                 self._send_tags(sess, batch)
@@ -1164,7 +1269,7 @@ class RtmpPublisher:
                 sess.sock,
                 read=True,
                 write=False,
-                deadline=time.monotonic() + 1.0,
+                deadline=time.monotonic() + 0.5,
                 wake_returns=True,
             )
 
