@@ -34,6 +34,7 @@ from typing import Any
 from console.errors import UserError
 from console.panel.roles import ROLES
 from console.redaction import register_secret
+from console.show.actor import Actor
 from console.show.safe_files import write_atomic
 
 log = logging.getLogger(__name__)
@@ -81,8 +82,9 @@ class Device:
 
     @property
     def actor(self) -> str:
-        """How the journal names this device: ``panel:<device> (<role>)``."""
-        return f"panel:{self.name} ({self.role})"
+        """How the journal names this device: ``panel:<device>:<role>`` (the shared
+        :class:`console.show.actor.Actor` form; a ``:`` in the name becomes ``_``)."""
+        return Actor("panel", device=self.name, role=self.role).text
 
     def public(self) -> dict[str, Any]:
         return {

@@ -14,7 +14,7 @@ coalesced snapshots at most every ``push_interval_s`` (0.25 s: ≤ 4/s) when som
 phone sends ``{"type":"action","action":"pin_product","args":{…},"id":N}`` and gets
 ``{"type":"result","id":N,"ok":bool,"reason":…}``; ``{"type":"sync"}`` asks for a snapshot now.
 A refused action names the role(s) that may do it. Every action is done with the actor
-``panel:<device> (<role>)`` (journaled by the target) and logged; a revoked device's socket is
+``panel:<device>:<role>`` (journaled by the target) and logged; a revoked device's socket is
 closed (code 4401).
 
 Host (DNS rebinding), Origin (only the panel's own origins), connection caps, head/body deadlines
@@ -234,6 +234,17 @@ class PanelServer:
     def clients(self) -> list[tuple[Device, str]]:
         with self._lock:
             return [(c.device, c.peer) for c in self._clients]
+
+    def disconnect_all(self, code: int = 1012, reason: str = "console restarting") -> None:
+        """Close every panel's socket from the server side (the pages reconnect and resync)."""
+
+        async def close() -> None:
+            for client in list(self._clients):
+                with contextlib.suppress(Exception):
+                    await client.ws.close(code=code, message=reason.encode("utf-8"))
+
+        if self._server is not None:
+            self._run(close()).result(5)
 
     def _count(self, what: str) -> None:
         with self._lock:

@@ -3,7 +3,7 @@ today — a :class:`~console.show.controller.ShowController` (products, coupons,
 lotteries, polls, rundown), an optional :class:`~console.audience.hub.AudienceHub` (chat and
 moderation) and :class:`~console.analytics.live.LiveStats` (numbers).
 
-Show actions become show commands journaled with the panel's actor (``panel:<device> (<role>)``).
+Show actions become show commands journaled with the panel's actor (``panel:<device>:<role>``).
 Chat moderation is show commands too (``HideComment``, ``PinComment``, ``UnpinComment``,
 ``BlockUser``: ``show.comment_hidden`` … journaled with the panel's actor, the pin and the blocks
 kept across a restart); ``block_user`` also tells the hub's ``Moderator``. This target keeps the

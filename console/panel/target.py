@@ -48,7 +48,7 @@ class PanelTarget(Protocol):
 
     def act(self, action: str, args: dict[str, Any], actor: str) -> None:
         """Do ``action`` (already allowed for the role by :func:`console.panel.roles.check`),
-        journaled with ``actor`` (``panel:<device> (<role>)``); raise :class:`PanelRefusal`."""
+        journaled with ``actor`` (``panel:<device>:<role>``); raise :class:`PanelRefusal`."""
         ...
 
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:

@@ -78,7 +78,7 @@ def test_a_code_pairs_once_and_the_token_is_stored_hashed_0600(tmp_path: Path) -
     assert len(code) == 6 and code.isdigit()
     token, device = store.pair(code, "  Li 的手机 ", "10.0.0.2")
     assert device.name == "Li 的手机" and device.role == "assistant"
-    assert device.actor == "panel:Li 的手机 (assistant)"
+    assert device.actor == "panel:Li 的手机:assistant"
     with pytest.raises(PairingError, match="wrong or expired code"):
         store.pair(code, "again", "10.0.0.2")  # single use
     text = path.read_text("utf-8")
