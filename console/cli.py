@@ -1,4 +1,4 @@
-"""Headless commands: ``stream``, ``demo``, ``encoders``, ``key``."""
+"""Headless commands: ``stream``, ``demo``, ``run``, ``encoders``, ``key``."""
 
 from __future__ import annotations
 
@@ -132,6 +132,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     media_args(d, "testpattern", "tone")
     d.set_defaults(duration=None)
+
+    r = sub.add_parser(
+        "run", help="run a show without a window until SIGINT/SIGTERM (studio PC, automation)"
+    )
+    r.add_argument("show", help="show folder")
+    r.add_argument(
+        "--rehearsal",
+        action="store_true",
+        help="rehearsal: only the local recording and destinations on this machine",
+    )
+    r.add_argument(
+        "--destination",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a destination saved in the window (name or id; repeatable); in rehearsal also "
+        "rtmp://127.0.0.1:PORT/APP/STREAM",
+    )
+    r.add_argument("--go-live", action="store_true", help="go live at once (else: when asked)")
+    r.add_argument("--ingest", metavar="HOST:PORT", help="local audience ingest (HTTP/WebSocket)")
+    r.add_argument("--control", metavar="HOST:PORT", help="obs-websocket control server")
+    r.add_argument(
+        "--control-password-file", metavar="FILE", help="the control password (first line)"
+    )
+    r.add_argument("--duration", type=_positive_duration, help="stop after SECONDS")
 
     w = sub.add_parser("window", help="open the console window (the default with no command)")
     w.add_argument("show", nargs="?", help="show folder (default: the built-in demo show)")
@@ -451,6 +476,213 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         demo.close()
 
 
+def _host_port(text: str, what: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise UserError(f"bad {what} '{text}': give HOST:PORT, e.g. 127.0.0.1:4455")
+    return host.strip("[]"), int(port)
+
+
+def _run_destinations(args: argparse.Namespace, settings) -> tuple[list, dict]:  # noqa: ANN001
+    """``--destination`` values → destinations and their keys (from the keyring)."""
+    from urllib.parse import urlsplit
+
+    from console.live.outputs import Destination
+    from console.live.session import LiveSession
+    from console.platforms.presets import is_loopback_url
+
+    dests: list = []
+    keys: dict[str, str | None] = {}
+    saved = []
+    for value in args.destination:
+        if "://" in value:
+            if not (args.rehearsal and is_loopback_url(value)):
+                raise UserError(
+                    f"--destination {value.split('://')[0]}://…: a URL is only for a rehearsal "
+                    "to this machine; save real destinations in the window and pass their name"
+                )
+            parts = urlsplit(value)
+            app, _, stream = parts.path.strip("/").rpartition("/")
+            if not app or not stream:
+                raise UserError(
+                    f"--destination {value}: give rtmp://127.0.0.1:PORT/APP/STREAM "
+                    "(the stream name last)"
+                )
+            name = f"local-{len(dests) + 1}"
+            register_secret(stream)
+            dests.append(Destination(name, name, f"{parts.scheme}://{parts.netloc}/{app}"))
+            keys[name] = stream
+            continue
+        found = next((d for d in settings.destinations if value in (d.name, d.id)), None)
+        if found is None:
+            names = ", ".join(d.name for d in settings.destinations) or "none saved yet"
+            raise UserError(f"no destination named '{value}': saved destinations: {names}")
+        dests.append(found)
+        saved.append(found)
+    keys.update(LiveSession.fetch_keys(saved))
+    for key in keys.values():
+        if key:
+            register_secret(key)
+    return dests, keys
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    """``live-console run SHOW``: the show's process without a window (see docs/ui.md)."""
+    from console.app import open_show, overlays_for
+    from console.live.audience import LiveAudience
+    from console.live.engine import EngineSpec
+    from console.live.session import LiveSession
+    from console.media.live_engine import PipelineEngine
+    from console.overlays.chat import ChatFeed
+    from console.runtime import freeze_startup_heap
+    from console.settings import load_settings
+    from console.show.actor import Actor
+
+    _setup_logging([], args.verbose)
+    ingest = _host_port(args.ingest, "--ingest") if args.ingest else None
+    control = _host_port(args.control, "--control") if args.control else None
+    password = None
+    if control is not None:
+        if not args.control_password_file:
+            raise UserError("--control needs --control-password-file FILE (the password)")
+        try:
+            password = Path(args.control_password_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise UserError(
+                f"cannot read --control-password-file {args.control_password_file}: {exc.strerror}"
+            ) from None
+        register_secret(password)
+    settings = load_settings()
+    dests, keys = _run_destinations(args, settings)
+    rehearsal = bool(args.rehearsal)
+    actor = Actor("run")
+    folder, controller = open_show(args.show)
+    audience = None
+    server = None
+    live = None
+    stop, restore = _stop_on_signals()
+    try:
+        from console.ui.audience_bridge import DEFAULT_BLOCKED_WORDS
+
+        audience = LiveAudience(
+            controller, blocked_words=DEFAULT_BLOCKED_WORDS, rehearsal=rehearsal
+        )
+        feed = ChatFeed(50)
+        audience.subscribe(feed)
+        canvas = settings.canvas
+        spec = EngineSpec(
+            width=canvas.width,
+            height=canvas.height,
+            fps=canvas.fps,
+            video_bitrate=canvas.video_bitrate_kbps * 1000,
+            encoder=canvas.encoder,
+            video=settings.sources.video,
+            audio=tuple(a.spec for a in settings.sources.audio) or ("silence",),
+        )
+        overlays = overlays_for(controller, folder, canvas, feed)
+        for layer in overlays:
+            if layer.name == "rehearsal":
+                layer.visible = rehearsal
+        live = LiveSession(
+            controller,
+            engine_factory=lambda s: PipelineEngine(s, overlays, fallback=True),
+            rehearsal=rehearsal,
+            audience_refusal=audience.go_live_refusal,
+            on_notice=lambda text: print(f"warning: {redact(text)}", file=sys.stderr),
+        )
+        audience.start()
+        if ingest is not None:
+            status = audience.start_ingest(*ingest)
+            if status.state != "running":
+                raise UserError(f"the audience ingest did not start: {status.reason}")
+            print(f"ingest: http://{ingest[0]}:{ingest[1]}/v1/events", file=sys.stderr)
+        engine = live.start_engine(spec)
+        for text in getattr(engine, "notices", []):
+            print(f"warning: {text}", file=sys.stderr)
+        record = rehearsal or settings.record_when_live
+
+        def go_live(who: Actor) -> None:
+            plan = live.plan(dests, keys, record, folder.path)
+            if plan.refusal is not None:
+                raise UserError(plan.refusal.text)
+            for warning in plan.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            if plan.findings:
+                print(
+                    f"warning: compliance: {len(plan.findings)} phrase(s) to review "
+                    f"(live-console check {folder.path})",
+                    file=sys.stderr,
+                )
+            stem = "rehearsal" if rehearsal else "show"
+            from console.live.outputs import recording_path
+
+            path = recording_path(stem, folder.recordings_dir) if record else None
+            live.go_live(dests, keys, record, who, recording=path)
+            mode = "REHEARSAL" if rehearsal else "LIVE"
+            targets = [d.name for d in dests] + (["local recording"] if record else [])
+            print(f"{mode}: on air to {', '.join(targets)}", file=sys.stderr)
+            if path is not None:
+                print(f"recording: {path}", file=sys.stderr)
+
+        if control is not None:
+            server = _control_server(controller, live, go_live, control, password)
+            print(f"control: {server.url}", file=sys.stderr)
+        freeze_startup_heap()
+        if args.go_live:
+            go_live(actor)
+        else:
+            print("ready: not live until a control client asks (or --go-live)", file=sys.stderr)
+        print(
+            f"running {folder.meta.title or folder.path}; Ctrl-C or SIGTERM stops", file=sys.stderr
+        )
+        failure = _watch(live, stop, [], args.duration, controller.tick, fail_on_output=False)
+        if failure:
+            print(f"warning: {redact(failure)}", file=sys.stderr)
+    finally:
+        if server is not None:
+            server.close()
+        recording = live.recording if live is not None else None
+        if live is not None:
+            live.close(actor, reason="stopped")
+        if audience is not None:
+            audience.stop()
+        controller.close()
+        restore()
+    if recording is not None:
+        print(f"recording saved: {recording}", file=sys.stderr)
+    print("stopped: outputs closed, session ended in the journal", file=sys.stderr)
+    return 0
+
+
+def _control_server(controller, live, go_live, address, password):  # noqa: ANN001, ANN202
+    """The obs-websocket control server over the running show (start/stop stream → the
+    LiveSession, journaled with the actor ``control``)."""
+    from console.control.obsws import ObsWebSocketServer
+    from console.control.show_target import OutputHooks, ShowTarget
+    from console.show.actor import Actor
+
+    who = Actor("control")
+
+    def stats() -> dict:
+        outs = live.output_stats()
+        return {
+            "bytes": sum(o.bytes_sent for o in outs),
+            "reconnecting": any(o.state.name == "RECONNECTING" for o in outs),
+        }
+
+    def stop() -> str | None:
+        path = live.recording
+        live.stop_live(who, reason="control")
+        return str(path) if path else None
+
+    target = ShowTarget(
+        controller, stream=OutputHooks(lambda: go_live(who), stop, stats), scenes=None
+    )
+    server = ObsWebSocketServer(target, password, host=address[0], port=address[1])
+    server.start()
+    return server
+
+
 def _cmd_encoders(_: argparse.Namespace) -> int:
     from console.media.encoder import available_encoders
 
@@ -478,7 +710,13 @@ def _cmd_key(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"stream": _cmd_stream, "demo": _cmd_demo, "encoders": _cmd_encoders, "key": _cmd_key}
+COMMANDS = {
+    "stream": _cmd_stream,
+    "demo": _cmd_demo,
+    "run": _cmd_run,
+    "encoders": _cmd_encoders,
+    "key": _cmd_key,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,9 +27,15 @@ log = logging.getLogger(__name__)
 
 
 class PipelineEngine:
-    def __init__(self, spec: EngineSpec, overlays: list[Layer] | None = None) -> None:
+    def __init__(
+        self, spec: EngineSpec, overlays: list[Layer] | None = None, fallback: bool = False
+    ) -> None:
+        """``fallback``: a source that does not open is replaced (test pattern, silence) and
+        said in :attr:`notices`, as the window does; otherwise it raises ``UserError``."""
         self.spec = spec
         self.overlays = list(overlays or [])
+        self.fallback = fallback
+        self.notices: list[str] = []
         self.hub = OutputHub()
         self.pipeline: Pipeline | None = None
         self.video_layer: VideoLayer | None = None
@@ -54,14 +60,18 @@ class PipelineEngine:
             preset=spec.preset,
         )
         factory = self._factory()
-        video = factory.video(spec.video)
+        video = self._open(factory.video, spec.video, "testpattern", "the test pattern")
         scene = Scene()
         self.video_layer = VideoLayer(video)
         scene.add(self.video_layer)
         for layer in self.overlays:
             scene.add(layer)
         for audio in spec.audio:
-            self.mixer.add(factory.audio(audio))
+            source = self._open(factory.audio, audio, "silence", "silence")
+            if source.name in {s.name for s in self.mixer.sources}:
+                self.notices.append(f"audio source {source.name} is already in the mix")
+                continue
+            self.mixer.add(source)
         self.pipeline = Pipeline(
             settings,
             scene,
@@ -72,6 +82,19 @@ class PipelineEngine:
         if self._preview is not None:
             self.pipeline.set_preview(*self._preview)
         self.pipeline.start()
+
+    def _open(self, make: Callable[[str], Any], spec: str, instead: str, said: str) -> Any:
+        if not self.fallback:
+            return make(spec)
+        from console.errors import UserError
+
+        try:
+            source = make(spec)
+            source.start()  # a missing device fails here, not in the render thread
+        except UserError as exc:
+            self.notices.append(f"{exc} — using {said} instead")
+            return make(instead)
+        return source
 
     def stop(self, timeout: float = 10.0) -> None:
         pipeline = self.pipeline
