@@ -413,6 +413,16 @@ class Pipeline:
                 del self._render_wall[key]
 
     # -- observation -------------------------------------------------------------------------
+    def _link_now(self) -> int | None:
+        """The best link measured now among the live network destinations, else the estimate
+        the last change used."""
+        measured = [
+            s.link_bps
+            for s in self.network_stats()
+            if s.network and s.state == OutputState.LIVE and s.link_bps
+        ]
+        return max(measured) if measured else self.abr.link_bps
+
     def stats(self) -> PipelineStats:
         times = list(self._render_times)
         fps = (
@@ -447,7 +457,7 @@ class Pipeline:
             video_bitrate=enc.video_bitrate if enc else self.settings.video_bitrate,
             video_bitrate_set=self._user_bitrate,
             adaptive_bitrate=self.adaptive_bitrate,
-            link_bps=self.abr.link_bps,
+            link_bps=self._link_now(),
             abr_reason=self.abr.reason if self.abr.reason != "start" else "",
             abr_follow=self.abr.follow,
         )
