@@ -207,6 +207,11 @@ def _status_line(stats, live_for: float) -> str:  # noqa: ANN001 - PipelineStats
     )
     if stats.video_bitrate and stats.video_bitrate < stats.video_bitrate_set:
         line += f" | video {stats.video_bitrate // 1000}/{stats.video_bitrate_set // 1000} kbps (network slow)"
+    link, reason = getattr(stats, "link_bps", None), getattr(stats, "abr_reason", "")
+    if getattr(stats, "adaptive_bitrate", False) and (link or reason):
+        shown = f"link≈{link / 1e6:.1f}M " if link else ""
+        why = f" ({reason})" if reason else ""
+        line += f" | {shown}target {stats.video_bitrate / 1e6:.1f}M{why}"
     return line
 
 

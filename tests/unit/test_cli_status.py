@@ -22,3 +22,14 @@ def test_status_line_shows_a_lowered_bitrate():
     line = _status_line(stats, 10)
     assert "yt:live 3300kbps reconnects 1" in line
     assert "video 3375/4500 kbps (network slow)" in line
+
+
+def test_status_line_shows_the_link_estimate_the_target_and_why():
+    live = OutputStats(name="yt", state=OutputState.LIVE, bitrate_kbps=1100)
+    stats = PipelineStats(
+        outputs=[live], video_bitrate=900_000, video_bitrate_set=2_500_000,
+        adaptive_bitrate=True, link_bps=1_130_000, abr_reason="congested",
+    )  # fmt: skip
+    assert "| link≈1.1M target 0.9M (congested)" in _status_line(stats, 10)
+    stats.adaptive_bitrate = False
+    assert "link≈" not in _status_line(stats, 10)
