@@ -25,6 +25,21 @@ from console.media.compositor import NormRect
 from console.overlays.text import safe_text
 
 SHOWN_TYPES = ("comment", "order", "gift", "follow")
+#: Short platform names drawn before each line once a feed holds more than one platform.
+PLATFORM_BADGES = {
+    "bilibili": "B站",
+    "douyin": "抖音",
+    "kuaishou": "快手",
+    "taobao": "淘宝",
+    "wechat": "视频号",
+    "twitch": "Twitch",
+    "youtube": "YouTube",
+}
+
+
+def platform_badge(platform: str) -> str:
+    """``bilibili`` → ``B站``; an unknown platform shows its (short) id."""
+    return PLATFORM_BADGES.get(platform) or safe_text(platform, 10)
 
 
 def mask_name(nick: str) -> str:
@@ -60,6 +75,7 @@ class ChatFeed:
         self._items: deque[AudienceItem] = deque(maxlen=capacity)
         self._lock = threading.Lock()
         self._version = 0
+        self.platforms: set[str] = set()  # every platform shown so far (badges when > 1)
 
     def __call__(self, item: AudienceItem) -> None:
         self.add(item)
@@ -74,6 +90,7 @@ class ChatFeed:
             return
         with self._lock:
             self._items.append(item)
+            self.platforms.add(item.event.platform)
             self._version += 1
 
     def retract(self, event: Any) -> int:
@@ -224,6 +241,8 @@ class ChatOverlayLayer:
             if y < -0.5:
                 break
             name, message = message_line(item, self.mask_names)
+            if len(self.feed.platforms) > 1:  # one feed from several platforms: say which
+                name = f"[{platform_badge(item.event.platform)}] {name}"
             highlight = item.event.type in ("order", "gift", "follow")
             painter.setOpacity(alpha)
             painter.setFont(bold)
