@@ -268,6 +268,24 @@ class AddMarker(Command):
     label: str
 
 
+# ---- a session's recording (console/clips: journal time <-> recording media time) ----------
+
+
+@dataclass(frozen=True)
+class NoteRecording(Command):
+    """A recording of the running session started (``reason`` start, resume or restart):
+    ``path`` (show-relative when inside the show folder), and the mapping ``journal_t`` (epoch,
+    the journal's clock) = ``media_t0`` (seconds of the file's own timestamps). ``session`` is
+    the seq of the ``session.started`` it belongs to (0: the latest)."""
+
+    name: ClassVar[str] = "note_recording"
+    path: str
+    journal_t: float
+    media_t0: float = 0.0
+    reason: str = "start"
+    session: int = 0
+
+
 #: Operator actions remote clients may send too (session and health are the live core's own).
 OPERATOR_COMMANDS: tuple[type[Command], ...] = (
     PinComment,

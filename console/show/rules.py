@@ -672,6 +672,30 @@ def _add_marker(state: s.ShowState, cmd: c.AddMarker, now: float, ctx: Context) 
     return [Draft(s.SESSION_MARKER, {"label": label})]
 
 
+# ---- a session's recording (console/clips) -----------------------------------------------
+
+RECORDING_REASONS = ("start", "resume", "restart", "reconnect")
+
+
+def _note_recording(
+    state: s.ShowState, cmd: c.NoteRecording, now: float, ctx: Context
+) -> list[Draft]:
+    path = str(cmd.path).strip()
+    if not path or len(path) > 1000 or "\x00" in path:
+        raise _reject("a recording needs a file path of 1 to 1000 characters")
+    if cmd.reason not in RECORDING_REASONS:
+        raise _reject(f"recording reason must be one of {', '.join(RECORDING_REASONS)}")
+    payload = {
+        "path": path,
+        "journal_t": float(cmd.journal_t),
+        "media_t0": float(cmd.media_t0),
+        "reason": cmd.reason,
+    }
+    if cmd.session:
+        payload["session"] = int(cmd.session)
+    return [Draft(s.RECORDING_STARTED, payload)]
+
+
 _HANDLERS: dict[type, Callable[..., list[Draft]]] = {
     c.PinProduct: _pin,
     c.UnpinProduct: _unpin,
@@ -700,6 +724,7 @@ _HANDLERS: dict[type, Callable[..., list[Draft]]] = {
     c.EndSession: _end_session,
     c.RecordHealth: _record_health,
     c.AddMarker: _add_marker,
+    c.NoteRecording: _note_recording,  # console/clips
 }
 
 

@@ -50,6 +50,8 @@ SESSION_STARTED = "session.started"
 SESSION_ENDED = "session.ended"
 SESSION_MARKER = "session.marker"
 HEALTH_SAMPLE = "health.sample"
+# a session's recording file and where its media time 0 lies on the journal's clock (clips)
+RECORDING_STARTED = "session.recording_started"
 
 
 @dataclass(frozen=True)
