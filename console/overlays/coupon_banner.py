@@ -35,6 +35,8 @@ def coupon_timer(coupon: CouponState, now: float) -> tuple[str, int | None]:
     secs = countdown_seconds(coupon.remaining(now))
     if secs is None:
         return "直播期间有效", None
+    if coupon.held:  # every real destination is down: the countdown is paused
+        return f"暂停中 · 剩{format_countdown(secs)}", secs
     return f"{format_countdown(secs)} 后失效", secs
 
 

@@ -31,6 +31,10 @@ from console.show.money import format_money
 from console.show.state import FlashSaleState, ShowState
 
 SOLD_OUT_HOLD_S = 8.0  # 已抢光 stays up this long after the last unit went
+# the countdown is held (every real destination is down): "暂停 00:42" on the clock, and where
+# there is room the label beside it says why
+HELD_LABEL = "暂停"
+HELD_REASON = "直播中断"
 
 
 def flash_sale_to_show(
@@ -71,6 +75,7 @@ class FlashSaleLayer(ShowLayer):
             sale.remaining_quantity,
             sale.end_reason,
             countdown_seconds(sale.remaining(now)),
+            sale.held,
             product,
         )
 
@@ -124,6 +129,8 @@ class FlashSaleLayer(ShowLayer):
         )
         secs = countdown_seconds(sale.remaining(now))
         clock = format_countdown(secs)
+        if sale.held:
+            clock = f"{HELD_LABEL} {clock}"
         digit_font = st.font(head.height() * 0.7, bold=True)
         clock_w = pen.measure(clock, digit_font) + head.height() * 0.5
         clock_w = min(clock_w, col_w - chip_w - em * 0.2)
@@ -144,7 +151,7 @@ class FlashSaleLayer(ShowLayer):
                     clock_box.left() - chip.right() - em * 0.35,
                     head.height(),
                 ),
-                "距结束",
+                HELD_REASON if sale.held else "距结束",
                 st.font(head.height() * 0.55),
                 QColor(255, 255, 255, 220),
                 align=ALIGN_RIGHT | ALIGN_VCENTER,

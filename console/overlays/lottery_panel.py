@@ -96,6 +96,7 @@ class LotteryPanelLayer(ShowLayer):
             winner_names(lottery),
             lottery.revealed_seed,
             self._timer(lottery, now),
+            lottery.held,
         )
 
     def _paint(
@@ -184,6 +185,8 @@ class LotteryPanelLayer(ShowLayer):
             )
             y += em * 0.3
             label = "后开始参与" if lottery.phase == "announced" else "后截止"
+            if lottery.held:  # every real destination is down: entry's countdown is paused
+                label = "暂停中"
             self._countdown(pen, row(em * 1.9), format_countdown(timer), label, em)
             y += em * 0.15
             times = (

@@ -47,6 +47,9 @@ class Preset:
     note: str = ""
     note_zh: str = ""
     safe_zones: tuple[SafeZone, ...] = field(default_factory=tuple)
+    # seconds the platform keeps a room open without a stream, where published (else None: the
+    # console counts down from 60 s, console.show.uplink_hold.DEFAULT_ROOM_CLOSE_S)
+    room_close_s: int | None = None
 
     def label(self, chinese: bool) -> str:
         return self.name_zh if chinese and self.name_zh else self.name
@@ -72,6 +75,7 @@ def _preset(d: dict) -> Preset:
         key_lifetime_hours=d.get("key_lifetime_hours"),
         note=d.get("note", ""),
         note_zh=d.get("note_zh", ""),
+        room_close_s=int(d["room_close_s"]) if d.get("room_close_s") else None,
         safe_zones=tuple(
             SafeZone(z["name"], z.get("name_zh", ""), tuple(float(v) for v in z["rect"]))  # type: ignore[arg-type]
             for z in d.get("safe_zones", [])

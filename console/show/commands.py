@@ -113,8 +113,12 @@ class CloseLottery(Command):
 
 @dataclass(frozen=True)
 class DrawLottery(Command):
+    """Draw the winners. While promotions are held (every real destination down) a draw is
+    refused — viewers would not see it — unless ``override`` (journaled with the draw)."""
+
     name: ClassVar[str] = "draw_lottery"
     lottery_id: str
+    override: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,22 @@ class GotoSegment(Command):
 
     name: ClassVar[str] = "goto_segment"
     segment: int | str
+
+
+@dataclass(frozen=True)
+class HoldPromotions(Command):
+    """Every real destination is down: freeze the countdowns of flash sales, coupons and lottery
+    entry (issued by ``console.show.uplink_hold.UplinkWatcher`` as actor ``stream``)."""
+
+    name: ClassVar[str] = "hold_promotions"
+    reason: str = "stream_down"
+
+
+@dataclass(frozen=True)
+class ResumePromotions(Command):
+    """The stream is back: every held countdown goes on with the time it had left."""
+
+    name: ClassVar[str] = "resume_promotions"
 
 
 @dataclass(frozen=True)
@@ -317,6 +337,8 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         GotoSegment,
         RecordSale,
         AdjustStock,
+        HoldPromotions,
+        ResumePromotions,
     )
 }
 

@@ -324,9 +324,17 @@ def verify_events(
     opened = closed = drawn = None
     close_actor = ""
     logged: set[str] = set()
-    late: list[str] = []
     manual = 0
+    held_s = 0.0  # entry held while the stream was down: the close time moved on by this
+    entries: list[tuple[str, float]] = []
     for e in events:
+        if e.kind == "show.promotions_resumed":
+            held_s += sum(
+                float(i.get("extended_s", 0))
+                for i in e.payload.get("items", [])
+                if i.get("kind") == "lottery" and i.get("id") == lottery_id
+            )
+            continue
         if e.payload.get("lottery_id") != lottery_id:
             continue
         if e.kind == "show.lottery_opened":
@@ -338,15 +346,20 @@ def verify_events(
         elif e.kind == "show.lottery_entrant_added":
             logged.add(e.payload["user_id"])
             manual += e.payload.get("via") == "manual"
-            if opened is not None and e.ts >= float(opened["closes_at"]):
-                late.append(e.payload["user_id"])
+            entries.append((e.payload["user_id"], e.ts))
     if opened is None:
         raise UserError(
             f"no lottery {lottery_id!r} in this show's journal: check the id (see show-state)"
         )
     report.seed_hash = opened["seed_hash"]
     report.format = int(opened.get("format", 1))
-    report.announced_close = float(opened["closes_at"])
+    report.announced_close = float(opened["closes_at"]) + held_s
+    late = [uid for uid, ts in entries if ts >= report.announced_close]
+    if held_s:
+        report.notes.append(
+            f"entry was held {held_s:.0f} s while the stream was down: it closed at "
+            f"{_clock(report.announced_close)} instead of {_clock(float(opened['closes_at']))}"
+        )
     if report.format < 2:
         report.notes.append(
             "format 1 journal: the seed was journaled at open, so anyone who could read the "

@@ -352,6 +352,13 @@ def _draw_lottery(state: s.ShowState, cmd: c.DrawLottery, now: float, ctx: Conte
         raise _reject(f"lottery {lottery.lottery_id}: can't draw before entry closes")
     if lottery.phase == "drawn":
         raise _reject(f"lottery {lottery.lottery_id} is already drawn")
+    hold = state.promotions_hold
+    if hold is not None and not cmd.override:
+        raise _reject(
+            f"lottery {lottery.lottery_id}: the stream is down (every destination lost for "
+            f"{max(0.0, now - hold.since):.0f} s), so viewers would not see the draw: wait until "
+            "it is back, or draw anyway with override (journaled)"
+        )
     if now < lottery.draw_at:
         raise _reject(
             f"lottery {lottery.lottery_id}: the announced draw time is in "
@@ -366,12 +373,15 @@ def _draw_lottery(state: s.ShowState, cmd: c.DrawLottery, now: float, ctx: Conte
     winners = lot.draw_winners(
         seed, lottery.entrants_hash, lottery.frozen_entrants, lottery.winners_count
     )
-    return [
-        Draft(
-            s.LOTTERY_DRAWN,
-            {"lottery_id": lottery.lottery_id, "seed": seed.hex(), "winners": winners},
-        )
-    ]
+    payload: dict[str, Any] = {
+        "lottery_id": lottery.lottery_id,
+        "seed": seed.hex(),
+        "winners": winners,
+    }
+    if hold is not None:  # drawn by the host's override while viewers could not see it
+        payload["override"] = "stream_down"
+        payload["stream_down_s"] = max(0.0, now - hold.since)
+    return [Draft(s.LOTTERY_DRAWN, payload)]
 
 
 _RULE_VIAS = {"keyword": ("comment",), "like": ("like",), "follow": ("follow",)}
@@ -383,7 +393,7 @@ def _add_entrant(
     lottery = _lottery(state, cmd.lottery_id)
     if lottery.phase == "announced" or now < lottery.opens_at:
         raise _reject(f"lottery {lottery.lottery_id}: entry has not opened yet")
-    if lottery.phase != "open" or now >= lottery.closes_at:
+    if lottery.phase != "open" or lottery.entry_remaining(now) <= 0:
         raise _reject(f"lottery {lottery.lottery_id}: entry is closed")
     user_id = lot.entrant_id(cmd.user_id)
     if user_id in lottery.entrants:
@@ -728,11 +738,73 @@ _HANDLERS: dict[type, Callable[..., list[Draft]]] = {
 }
 
 
+# ---- promotions held while every real destination is down (console/show/uplink_hold.py)
+
+
+def held_items(state: s.ShowState, now: float) -> list[dict[str, str]]:
+    """The timed promotions a hold would freeze now: running flash sales, coupons with an end
+    time that have not ended, lotteries taking (or about to take) entries."""
+    items = []
+    for sale in state.flash_sales.values():
+        if sale.active(now) and sale.held_at is None:
+            title = (
+                state.products[sale.product_id].title if sale.product_id in state.products else ""
+            )
+            items.append({"kind": "flash_sale", "id": sale.sale_id, "title": title})
+    for coupon in state.coupons.values():
+        if coupon.ends_at is not None and coupon.live(now) and coupon.held_at is None:
+            items.append({"kind": "coupon", "id": coupon.coupon_id, "title": coupon.title})
+    for lottery in state.lotteries.values():
+        if lottery.phase in ("announced", "open") and lottery.held_at is None:
+            items.append({"kind": "lottery", "id": lottery.lottery_id, "title": lottery.prize})
+    return items
+
+
+def _hold_promotions(
+    state: s.ShowState, cmd: c.HoldPromotions, now: float, ctx: Context
+) -> list[Draft]:
+    if state.promotions_hold is not None:
+        raise _reject("promotions are already held (the stream is down)")
+    reason = " ".join(str(cmd.reason or "stream_down").split())[:100]
+    return [
+        Draft(s.PROMOTIONS_HELD, {"at": now, "reason": reason, "items": held_items(state, now)})
+    ]
+
+
+def _resume_promotions(
+    state: s.ShowState, cmd: c.ResumePromotions, now: float, ctx: Context
+) -> list[Draft]:
+    hold = state.promotions_hold
+    if hold is None:
+        raise _reject("promotions are not held")
+    items = []
+    held: list[tuple[str, str, str, float | None]] = [
+        (
+            "flash_sale",
+            x.sale_id,
+            state.products[x.product_id].title if x.product_id in state.products else "",
+            x.held_at,
+        )
+        for x in state.flash_sales.values()
+    ]
+    held += [("coupon", x.coupon_id, x.title, x.held_at) for x in state.coupons.values()]
+    held += [("lottery", x.lottery_id, x.prize, x.held_at) for x in state.lotteries.values()]
+    for kind, ref, title, held_at in held:
+        if held_at is not None:
+            extended = max(0.0, now - held_at)
+            items.append({"kind": kind, "id": ref, "title": title, "extended_s": extended})
+    payload = {"at": now, "held_s": max(0.0, now - hold.since), "reason": hold.reason}
+    return [Draft(s.PROMOTIONS_RESUMED, {**payload, "items": items})]
+
+
+_HANDLERS.update({c.HoldPromotions: _hold_promotions, c.ResumePromotions: _resume_promotions})
+
+
 def due_drafts(state: s.ShowState, now: float) -> list[Draft]:
     """Time-driven transitions that are due at ``now`` (one pass; apply, then ask again)."""
     drafts: list[Draft] = []
     for sale in state.flash_sales.values():
-        if sale.ended_at is None and now >= sale.ends_at:
+        if sale.ended_at is None and sale.held_at is None and now >= sale.ends_at:
             drafts.append(
                 Draft(
                     s.FLASH_SALE_STOPPED,
@@ -740,6 +812,8 @@ def due_drafts(state: s.ShowState, now: float) -> list[Draft]:
                 )
             )
     for coupon in state.coupons.values():
+        if coupon.held_at is not None:
+            continue  # its countdown is held: the stream is down
         if coupon.stopped_at is None and coupon.ends_at is not None and now >= coupon.ends_at:
             drafts.append(
                 Draft(
@@ -748,6 +822,8 @@ def due_drafts(state: s.ShowState, now: float) -> list[Draft]:
                 )
             )
     for lottery in state.lotteries.values():
+        if lottery.held_at is not None:
+            continue  # entry's countdown is held: the stream is down
         if lottery.phase == "announced" and now >= lottery.opens_at:
             drafts.append(Draft(s.LOTTERY_ENTRY_OPENED, {"lottery_id": lottery.lottery_id}))
         elif lottery.phase == "open" and now >= lottery.closes_at:

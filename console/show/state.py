@@ -38,6 +38,9 @@ SEGMENT_OVERRUN = "show.segment_overrun"
 SALE_RECORDED = "show.sale_recorded"
 STOCK_ADJUSTED = "show.stock_adjusted"
 CUE_FAILED = "show.cue_failed"
+# every real destination down: timed promotions held, and resumed (console/show/uplink_hold.py)
+PROMOTIONS_HELD = "show.promotions_held"
+PROMOTIONS_RESUMED = "show.promotions_resumed"
 
 # operator actions on the audience (replayed: a restart keeps the pin and the blocks)
 COMMENT_PINNED = "show.comment_pinned"
@@ -52,6 +55,11 @@ SESSION_MARKER = "session.marker"
 HEALTH_SAMPLE = "health.sample"
 # a session's recording file and where its media time 0 lies on the journal's clock (clips)
 RECORDING_STARTED = "session.recording_started"
+
+
+def _held_clock(now: float, held_at: float | None) -> float:
+    """The time a countdown has reached: frozen at ``held_at`` while promotions are held."""
+    return now if held_at is None else min(now, held_at)
 
 
 @dataclass(frozen=True)
@@ -87,26 +95,34 @@ class CouponState:
     used: int = 0
     stopped_at: float | None = None
     stop_reason: str = ""
+    held_at: float | None = None  # the countdown is paused (stream down) since then
+
+    @property
+    def held(self) -> bool:
+        return self.held_at is not None
 
     def active(self, now: float) -> bool:
+        t = _held_clock(now, self.held_at)
         return (
             self.stopped_at is None
-            and self.starts_at <= now
-            and (self.ends_at is None or now < self.ends_at)
+            and self.starts_at <= t
+            and (self.ends_at is None or t < self.ends_at)
             and self.used < self.quantity
         )
 
     def live(self, now: float) -> bool:
         """Not stopped and not expired (possibly not started yet)."""
-        return self.stopped_at is None and (self.ends_at is None or now < self.ends_at)
+        t = _held_clock(now, self.held_at)
+        return self.stopped_at is None and (self.ends_at is None or t < self.ends_at)
 
     def remaining(self, now: float) -> float | None:
-        """Seconds of validity left; None for a coupon that runs until stopped."""
+        """Seconds of validity left (frozen while held); None for a coupon that runs until
+        stopped."""
         if self.stopped_at is not None:
             return 0.0
         if self.ends_at is None:
             return None
-        return max(0.0, self.ends_at - now)
+        return max(0.0, self.ends_at - _held_clock(now, self.held_at))
 
     @property
     def left(self) -> int:
@@ -128,15 +144,21 @@ class FlashSaleState:
     ends_at: float
     ended_at: float | None = None
     end_reason: str = ""
+    held_at: float | None = None  # the countdown is paused (stream down) since then
+
+    @property
+    def held(self) -> bool:
+        return self.held_at is not None
 
     def active(self, now: float) -> bool:
-        return self.ended_at is None and now < self.ends_at and self.remaining_quantity > 0
+        t = _held_clock(now, self.held_at)
+        return self.ended_at is None and t < self.ends_at and self.remaining_quantity > 0
 
     def remaining(self, now: float) -> float:
-        """Seconds left on the countdown (0 once ended)."""
+        """Seconds left on the countdown (0 once ended; frozen while held)."""
         if self.ended_at is not None:
             return 0.0
-        return max(0.0, self.ends_at - now)
+        return max(0.0, self.ends_at - _held_clock(now, self.held_at))
 
 
 @dataclass(frozen=True)
@@ -176,17 +198,25 @@ class LotteryState:
     format: int = 1
     closed_early: bool = False
     close_reason: str = ""
+    held_at: float | None = None  # entry's countdown is paused (stream down) since then
+    held_s: float = 0.0  # seconds entry was held in all (closes_at and draw_at moved by this)
+
+    @property
+    def held(self) -> bool:
+        return self.held_at is not None
 
     def entry_remaining(self, now: float) -> float:
         if self.phase not in ("announced", "open"):
             return 0.0
-        return max(0.0, self.closes_at - now)
+        return max(0.0, self.closes_at - _held_clock(now, self.held_at))
 
     def opens_in(self, now: float) -> float:
-        return max(0.0, self.opens_at - now) if self.phase == "announced" else 0.0
+        t = _held_clock(now, self.held_at)
+        return max(0.0, self.opens_at - t) if self.phase == "announced" else 0.0
 
     def draw_in(self, now: float) -> float:
-        return 0.0 if self.phase == "drawn" else max(0.0, self.draw_at - now)
+        t = _held_clock(now, self.held_at)
+        return 0.0 if self.phase == "drawn" else max(0.0, self.draw_at - t)
 
     def how_to_enter(self) -> str:
         return {
@@ -249,6 +279,15 @@ class RundownPosition:
 
 
 @dataclass(frozen=True)
+class PromotionsHold:
+    """Every real destination is down: viewers see nothing, so timed promotions are held."""
+
+    since: float
+    reason: str
+    items: tuple[tuple[str, str, str], ...] = ()  # (kind, id, title) held at the start
+
+
+@dataclass(frozen=True)
 class ShowState:
     products: dict[str, Product] = field(default_factory=dict)
     stock: dict[str, int] = field(default_factory=dict)
@@ -261,6 +300,7 @@ class ShowState:
     rundown: RundownPosition | None = None
     catalog_hash: str = ""
     last_seq: int = 0
+    promotions_hold: PromotionsHold | None = None  # every real destination down since …
     pinned_comment: PinnedComment | None = None
     blocked_users: frozenset[str] = frozenset()
 
@@ -547,6 +587,66 @@ def _user_unblocked(state: ShowState, e: Event) -> ShowState:
     return replace(state, blocked_users=state.blocked_users - {str(e.payload["user_key"])})
 
 
+HOLD_KINDS = ("flash_sale", "coupon", "lottery")
+
+
+def _set_held(state: ShowState, kind: str, ref: str, **changes: Any) -> ShowState:
+    field_name = {"flash_sale": "flash_sales", "coupon": "coupons", "lottery": "lotteries"}[kind]
+    items = getattr(state, field_name)
+    item = replace(items[ref], **changes)
+    return replace(state, **{field_name: _with(items, ref, item)})
+
+
+def _promotions_held(state: ShowState, e: Event) -> ShowState:
+    p = e.payload
+    at = float(p["at"])
+    items = tuple((str(i["kind"]), str(i["id"]), str(i.get("title", ""))) for i in p["items"])
+    for kind, ref, _title in items:
+        state = _set_held(state, kind, ref, held_at=at)
+    return replace(state, promotions_hold=PromotionsHold(at, str(p.get("reason", "")), items))
+
+
+def _promotions_resumed(state: ShowState, e: Event) -> ShowState:
+    """Every held countdown is moved on by the time it was held (from the payload: replayable)."""
+    for item in e.payload["items"]:
+        kind, ref, by = str(item["kind"]), str(item["id"]), float(item["extended_s"])
+        if kind == "flash_sale":
+            sale = state.flash_sales[ref]
+            state = _set_held(state, kind, ref, held_at=None, ends_at=sale.ends_at + by)
+        elif kind == "coupon":
+            coupon = state.coupons[ref]
+            changes: dict[str, Any] = {"held_at": None}
+            if coupon.ends_at is not None:
+                changes["ends_at"] = coupon.ends_at + by
+            if coupon.held_at is not None and coupon.starts_at > coupon.held_at:
+                changes["starts_at"] = coupon.starts_at + by
+            state = _set_held(state, kind, ref, **changes)
+        elif kind == "lottery":
+            lottery = state.lotteries[ref]
+            changes = {"held_at": None, "held_s": lottery.held_s + by}
+            if lottery.phase in ("announced", "open"):
+                changes["closes_at"] = lottery.closes_at + by
+                changes["draw_at"] = lottery.draw_at + by
+            if lottery.phase == "announced":
+                changes["opens_at"] = lottery.opens_at + by
+            state = _set_held(state, kind, ref, **changes)
+    return replace(state, promotions_hold=None)
+
+
+def _started_held(
+    reducer: Callable[[ShowState, Event], ShowState], kind: str, key: str
+) -> Callable[[ShowState, Event], ShowState]:
+    """A timed promotion started while promotions are held starts held."""
+
+    def reduce_started(state: ShowState, e: Event) -> ShowState:
+        new = reducer(state, e)
+        if state.promotions_hold is None:
+            return new
+        return _set_held(new, kind, str(e.payload[key]), held_at=e.ts)
+
+    return reduce_started
+
+
 def _no_change(state: ShowState, e: Event) -> ShowState:
     return state
 
@@ -578,6 +678,16 @@ REDUCERS: dict[str, Callable[[ShowState, Event], ShowState]] = {
     USER_BLOCKED: _user_blocked,
     USER_UNBLOCKED: _user_unblocked,
 }
+
+REDUCERS.update(
+    {
+        PROMOTIONS_HELD: _promotions_held,
+        PROMOTIONS_RESUMED: _promotions_resumed,
+        FLASH_SALE_STARTED: _started_held(_flash_started, "flash_sale", "sale_id"),
+        COUPON_LAUNCHED: _started_held(_coupon_launched, "coupon", "coupon_id"),
+        LOTTERY_OPENED: _started_held(_lottery_opened, "lottery", "lottery_id"),
+    }
+)
 
 
 def reduce(state: ShowState, event: Event) -> ShowState:
