@@ -33,6 +33,7 @@ from console.live.outputs import (
     destination_specs,
     recording_path,
 )
+from console.live.recording import MappedRecorder
 from console.show.actor import Actor
 from console.show.commands import EndSession, StartSession
 
@@ -183,6 +184,8 @@ class LiveSession:
         actor: Actor,
         recording: Path | None = None,
         require_keys: bool = True,
+        recording_reason: str = "start",
+        details: dict[str, Any] | None = None,
     ) -> list[Any]:
         """Build every output (all or none: a bad URL raises before anything joins), join them
         to the encode, journal ``session.started`` with ``actor`` and start the health sampler."""
@@ -199,6 +202,15 @@ class LiveSession:
                 path = recording or recording_path("rehearsal" if self.rehearsal else "show")
                 specs.append(OutputSpec(RECORDING, RECORDING, path=path, label="local recording"))
             outputs = [self.output_factory(spec, self.on_state) for spec in specs]
+            # clips: the recording journals its journal <-> media mapping after session.started
+            ready = threading.Event()
+            if self.controller is not None:
+                outputs = [
+                    MappedRecorder(o, self.controller, recording_reason, ready, self.on_notice)
+                    if s.kind == RECORDING
+                    else o
+                    for o, s in zip(outputs, specs, strict=True)
+                ]
             assert self.engine is not None  # check() said so
             for out in outputs:
                 self.engine.add_output(out)
@@ -207,8 +219,15 @@ class LiveSession:
             self.mode = "rehearsal" if self.rehearsal else "live"
             self.live_since = time.monotonic()
             self._journal(
-                StartSession(self.mode, destinations=len(dests), recording=bool(record)), actor
+                StartSession(
+                    self.mode,
+                    destinations=len(dests),
+                    recording=bool(record),
+                    details=dict(details or {}),
+                ),
+                actor,
             )
+            ready.set()
             if self.controller is not None:
                 self._health.start()
         if self.on_live is not None:
