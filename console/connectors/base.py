@@ -353,6 +353,36 @@ class Connector:
             self._count("emitted")
         return accepted
 
+    # ---- acting on the platform (moderation), from any thread
+
+    def call(self, make: Callable[[], Any], timeout: float = 20.0) -> Any:
+        """Run ``make()`` (a coroutine) on the connector's loop and wait for it; a platform's
+        refusal comes back as a one-line :class:`UserError`."""
+        loop = self._loop
+        if loop is None or loop.is_closed() or not loop.is_running():
+            raise UserError(f"{self.platform}: the connector is not running")
+        future = asyncio.run_coroutine_threadsafe(make(), loop)
+        try:
+            return future.result(timeout)
+        except (Fatal, Retry) as exc:
+            raise UserError(one_line(exc)) from None
+        except TimeoutError:
+            future.cancel()
+            raise UserError(f"{self.platform}: no answer within {timeout:.0f} s") from None
+        except Exception as exc:  # aiohttp / OS errors: one line
+            if isinstance(exc, UserError):
+                raise
+            raise UserError(one_line(f"{self.platform}: {type(exc).__name__}: {exc}")) from None
+
+    def delete_message(self, msg_id: str) -> None:
+        """Delete a message on the platform (where it allows it and the account has the
+        rights); raises a one-line :class:`UserError` otherwise."""
+        raise UserError(f"{self.platform}: deleting on the platform is not supported")
+
+    def ban_user(self, user_id: str, duration_s: int | None = None, reason: str = "") -> None:
+        """Ban (``duration_s``: time out) a user on the platform; one-line UserError otherwise."""
+        raise UserError(f"{self.platform}: banning on the platform is not supported")
+
     def malformed(self, what: str) -> None:
         self._count("malformed")
         log.warning("%s: skipped %s", self.platform, one_line(what))

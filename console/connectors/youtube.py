@@ -41,6 +41,8 @@ from console.errors import UserError
 API_BASE = "https://www.googleapis.com/youtube/v3"
 COST_LIST = 5  # liveChatMessages.list
 COST_VIDEOS = 1  # videos.list
+COST_DELETE = 50  # liveChatMessages.delete
+COST_BAN = 200  # liveChatBans.insert
 QUOTA_FATAL = ("quotaExceeded", "dailyLimitExceeded")
 ENDED = ("liveChatEnded", "liveChatNotFound")
 AUTH_FATAL = ("keyInvalid", "authError", "forbidden", "insufficientPermissions", "liveChatDisabled")
@@ -231,6 +233,46 @@ class YouTubeConnector(Connector):
             interval = max(int(data.get("pollingIntervalMillis") or 0), self.min_poll_ms)
             self.set_detail(poll_interval_ms=interval, page_token=self.page_token)
             await asyncio.sleep(interval / 1000)
+
+    # ---- moderation on YouTube (OAuth of the channel owner or a moderator)
+
+    def delete_message(self, msg_id: str) -> None:
+        self.call(lambda: self._moderate("DELETE", "/liveChat/messages", {"id": msg_id}, None,
+                                         COST_DELETE))  # fmt: skip
+
+    def ban_user(self, user_id: str, duration_s: int | None = None, reason: str = "") -> None:
+        snippet: dict[str, Any] = {
+            "liveChatId": self.live_chat_id,
+            "type": "temporary" if duration_s else "permanent",
+            "bannedUserDetails": {"channelId": user_id},
+        }
+        if duration_s:
+            snippet["banDurationSeconds"] = int(duration_s)
+        self.call(lambda: self._moderate("POST", "/liveChat/bans", {"part": "snippet"},
+                                         {"snippet": snippet}, COST_BAN))  # fmt: skip
+
+    async def _moderate(
+        self, method: str, path: str, params: dict[str, str], body: Any, cost: int
+    ) -> None:
+        if self.auth != "oauth":
+            raise Fatal("YouTube: moderating on YouTube needs auth = 'oauth' (blocked here only)")
+        token = get_credential("youtube", "oauth_token")
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20))
+        url = f"{self.api_base}{path}?{urlencode(params)}"
+        headers = {"Authorization": f"Bearer {token}"}
+        async with self._http.request(method, url, headers=headers, json=body) as resp:
+            self._charge(cost)
+            if resp.status in (200, 204):
+                return
+            try:
+                data = await resp.json(content_type=None)
+            except ValueError:
+                data = None
+            try:
+                self._error(resp.status, data, None)
+            except _Ended as exc:
+                raise Fatal(str(exc)) from None
 
 
 class _Ended(Exception):
