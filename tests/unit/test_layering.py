@@ -16,6 +16,7 @@ FORBIDDEN = {
     "analytics": ("PySide6", "console.ui", "console.media"),
     "server": ("PySide6", "console.ui", "console.media"),
     "control": ("PySide6", "console.ui", "console.media"),
+    "connectors": ("PySide6", "console.ui", "console.media", "console.overlays"),
     "media": ("PySide6.QtWidgets", "console.ui"),
     "overlays": ("PySide6.QtWidgets", "console.ui"),
 }
