@@ -125,6 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ca-file", help="extra CA certificate (PEM) to trust for RTMPS")
     s.add_argument("--connect-timeout", type=_positive_duration, default=5.0)
     s.add_argument("--write-timeout", type=_positive_duration, default=5.0)
+    s.add_argument(
+        "--abr-follow",
+        choices=["healthy", "slowest"],
+        default="healthy",
+        help="several destinations: the bitrate follows the healthy ones (a slow one drops "
+        "frames; default) or the slowest (none drops)",
+    )
     media_args(s, "testpattern", "tone")
 
     d = sub.add_parser(
@@ -273,6 +280,7 @@ def _engine_spec(args: argparse.Namespace, adaptive: bool):  # noqa: ANN202 - En
         video=args.video,
         audio=(args.audio,),
         adaptive_bitrate=adaptive,
+        abr_follow=getattr(args, "abr_follow", "healthy"),
     )
 
 

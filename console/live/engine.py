@@ -28,6 +28,7 @@ class EngineSpec:
     video: str = "testpattern"
     audio: tuple[str, ...] = ("tone",)
     adaptive_bitrate: bool = True
+    abr_follow: str = "healthy"  # several destinations: follow the healthy ones or the slowest
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ class PipelineEngine:
             self.mixer,
             [*self._direct, self.hub],
             adaptive_bitrate=spec.adaptive_bitrate,
+            abr_follow=spec.abr_follow,
         )
         if self._preview is not None:
             self.pipeline.set_preview(*self._preview)

@@ -33,3 +33,15 @@ def test_status_line_shows_the_link_estimate_the_target_and_why():
     assert "| link≈1.1M target 0.9M (congested)" in _status_line(stats, 10)
     stats.adaptive_bitrate = False
     assert "link≈" not in _status_line(stats, 10)
+
+
+def test_stream_abr_follow_flag_reaches_the_engine_spec():
+    from console.cli import _engine_spec, build_parser
+
+    parser = build_parser()
+    args = parser.parse_args(["stream", "--url", "rtmp://h/app", "--key", "k"])
+    assert _engine_spec(args, adaptive=True).abr_follow == "healthy"  # the default
+    args = parser.parse_args(
+        ["stream", "--url", "rtmp://h/app", "--key", "k", "--abr-follow", "slowest"]
+    )
+    assert _engine_spec(args, adaptive=True).abr_follow == "slowest"
