@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -480,9 +481,11 @@ class BilibiliConnector(Connector):
                 beat.cancel()
 
     async def _heartbeat(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        while not ws.closed:
-            await ws.send_bytes(pack(OP_HEARTBEAT, "[object Object]"))
-            await asyncio.sleep(self.heartbeat_s)
+        # a failed send ends only this task: the receive side sees the connection go
+        with contextlib.suppress(ConnectionError, aiohttp.ClientError, RuntimeError):
+            while not ws.closed:
+                await ws.send_bytes(pack(OP_HEARTBEAT, "[object Object]"))
+                await asyncio.sleep(self.heartbeat_s)
 
     async def _receive(
         self,
