@@ -69,7 +69,11 @@ def overlays_for(controller, folder, canvas: CanvasSettings, feed=None) -> list:
 
     return [
         *show_layers(controller, folder, canvas),
-        *audience_layers(feed if feed is not None else ChatFeed(50), canvas.orientation),
+        *audience_layers(
+            feed if feed is not None else ChatFeed(50),
+            canvas.orientation,
+            state=lambda: controller.state,  # the pinned comment is show state
+        ),
         rehearsal_layer(canvas.orientation),
     ]
 
@@ -259,6 +263,7 @@ def build_window(
         window.add_notice(problem)
     window.show_folder = folder
     window.controller = controller
+    window.live.controller = controller  # the live core journals the session there
     window.default_layout = lambda orientation: default_rects(controller, folder, orientation)
     bridge = ShowBridge(controller, window)
     window.attach_show(bridge, controller.rundown, controller.promotions)

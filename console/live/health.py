@@ -60,8 +60,11 @@ class HealthSampler:
         return True
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval_s):
+        """One sample at once (the start of the session), then every ``interval_s``."""
+        while not self._stop.is_set():
             self.sample()
+            if self._stop.wait(self.interval_s):
+                return
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()

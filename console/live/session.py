@@ -59,7 +59,7 @@ class LiveSession:
         health_interval_s: float = HEALTH_SAMPLE_S,
         audience_refusal: Callable[[bool], str | None] | None = None,
     ) -> None:
-        self.controller = controller
+        self._controller = controller
         self.engine_factory = engine_factory
         self.rehearsal = rehearsal
         self.output_factory = output_factory
@@ -74,8 +74,19 @@ class LiveSession:
         self.mode = ""
         self._lock = threading.RLock()
         self._health = HealthSampler(controller, self.stats, health_interval_s)
+        self._uplink: Any = None  # promotions held while every real destination is down
 
     # ---- state
+
+    @property
+    def controller(self) -> Any:
+        return self._controller
+
+    @controller.setter
+    def controller(self, controller: Any) -> None:
+        """The show (a window attaches it after it is built)."""
+        self._controller = controller
+        self._health.controller = controller
 
     @property
     def live(self) -> bool:
@@ -230,6 +241,7 @@ class LiveSession:
             ready.set()
             if self.controller is not None:
                 self._health.start()
+                self._start_uplink(dests)
         if self.on_live is not None:
             self.on_live(True)
         return outputs
@@ -241,6 +253,7 @@ class LiveSession:
             if not self.outputs:
                 return []
             self._health.stop()
+            self._stop_uplink()
             engine = self.engine
             if engine is not None:
                 engine.remove_outputs()
@@ -263,6 +276,7 @@ class LiveSession:
         (the caller closes it)."""
         was_live = self.live
         self._health.stop()
+        self._stop_uplink()
         engine, self.engine = self.engine, None
         outputs, self.outputs = self.outputs, []
         try:
@@ -275,6 +289,28 @@ class LiveSession:
                 self.live_since = None
                 if self.on_live is not None:
                     self.on_live(False)
+
+    def _start_uplink(self, dests: list[Any]) -> None:
+        """Hold timed promotions while every real destination is down (docs/show.md). The
+        recording is not real; in rehearsal a loopback server is (so a rehearsal holds too)."""
+        from console.show.uplink_hold import (
+            UplinkMonitor,
+            UplinkWatcher,
+            output_states,
+            room_close_s,
+        )
+
+        close_s = min((room_close_s(getattr(d, "preset", "")) for d in dests), default=None)
+        watcher = UplinkWatcher(self.controller, close_s, notify=self.on_notice)
+        self._uplink = UplinkMonitor(
+            watcher, lambda: output_states(self.output_stats(), (RECORDING,))
+        )
+        self._uplink.start()
+
+    def _stop_uplink(self) -> None:
+        uplink, self._uplink = self._uplink, None
+        if uplink is not None:
+            uplink.stop()
 
     def _journal(self, command: Any, actor: Actor) -> None:
         if self.controller is None:  # `live-console stream`: no show, nothing to journal

@@ -32,9 +32,13 @@ from console.audience.hub import AudienceHub, AudienceItem
 from console.audience.moderation import Moderator
 from console.audience.plugins import PluginContext, PluginHost, PluginStatus
 from console.audience.sources import check_go_live
+from console.live.audience import pin_comment
 from console.media.compositor import NormRect
 from console.overlays.basic import BannerStyle, paint_box
 from console.overlays.chat import ChatFeed, ChatOverlayLayer, mask_name
+from console.show.actor import WINDOW, Actor
+from console.show.commands import BlockUser, UnblockUser, UnpinComment
+from console.show.journal import Event
 
 log = logging.getLogger(__name__)
 
@@ -65,19 +69,31 @@ AUDIENCE_LAYOUT = {
 class PinnedCommentLayer:
     """A viewer's comment pinned onto the stream by an operator: ``置顶 张**：…``.
 
-    Hidden while nothing is pinned. ``pin``/``unpin`` run on the UI thread; the render thread
-    only reads ``text`` (one attribute, replaced whole).
+    Hidden while nothing is pinned. With ``state`` (the show's, set by the composition root) the
+    text is the show state's ``pinned_comment`` — a ``PinComment`` command, journaled, kept
+    across a restart; without it ``pin``/``unpin`` set it (UI thread). The render thread only
+    reads ``text``.
     """
 
-    def __init__(self, rect: NormRect, name: str = "pinned_comment") -> None:
+    def __init__(
+        self, rect: NormRect, name: str = "pinned_comment", state: Callable[[], Any] | None = None
+    ) -> None:
         self.name = name
+        self.state = state
         self.rect = rect
         self.enabled = True
         self.style = BannerStyle(
             background="#E6FFFFFF", foreground="#FF1F1F24", radius_ratio=0.3, bold=False
         )
-        self.text = ""
+        self._text = ""
         self.item: AudienceItem | None = None
+
+    @property
+    def text(self) -> str:
+        if self.state is None:
+            return self._text
+        pinned = getattr(self.state(), "pinned_comment", None)
+        return f"置顶 · {mask_name(pinned.nick)}：{pinned.text}" if pinned is not None else ""
 
     @property
     def has_content(self) -> bool:
@@ -94,12 +110,12 @@ class PinnedCommentLayer:
     def pin(self, item: AudienceItem) -> str:
         """Pin ``item`` (masked name + text); returns the text shown."""
         self.item = item
-        self.text = f"置顶 · {mask_name(item.nick)}：{item.text}"
+        self._text = f"置顶 · {mask_name(item.nick)}：{item.text}"
         return self.text
 
     def unpin(self) -> None:
         self.item = None
-        self.text = ""
+        self._text = ""
 
     def content_key(self, t: float) -> Hashable:
         return self.text
@@ -109,12 +125,15 @@ class PinnedCommentLayer:
             paint_box(painter, width, height, self.text, self.style)
 
 
-def audience_layers(feed: ChatFeed, orientation: str) -> list[Any]:
-    """The chat overlay and the pinned-comment banner with their default placements."""
+def audience_layers(
+    feed: ChatFeed, orientation: str, state: Callable[[], Any] | None = None
+) -> list[Any]:
+    """The chat overlay and the pinned-comment banner (showing ``state()``'s pinned comment)
+    with their default placements."""
     rects = AUDIENCE_LAYOUT["portrait" if orientation == "portrait" else "landscape"]
     return [
         ChatOverlayLayer(feed, rects["chat"], max_messages=6, name="chat"),
-        PinnedCommentLayer(rects["pinned_comment"]),
+        PinnedCommentLayer(rects["pinned_comment"], state=state),
     ]
 
 
@@ -149,6 +168,8 @@ class AudienceBridge(QObject):
         self.controller = controller
         self.feed = feed
         self.moderator = Moderator(blocked_words)
+        for user_key in sorted(getattr(getattr(controller, "state", None), "blocked_users", ())):
+            self.moderator.block_user(user_key)  # blocks are show state: kept across a restart
         self.hub = AudienceHub(controller, moderator=self.moderator)
         self.host = PluginHost(
             self.hub.submit,
@@ -250,10 +271,22 @@ class AudienceBridge(QObject):
             self.delivered += len(items)
             self.items_received.emit(items)
 
-    # ---- moderation (UI thread)
+    # ---- operator actions on viewers (UI thread): show commands with the actor
 
-    def block_user(self, user_key: str) -> None:
-        """Hide the user's later messages from the stream, and the ones the overlay shows now."""
+    def pin_comment(self, item: AudienceItem, actor: Actor = WINDOW) -> Event:
+        """``PinComment`` (journaled with ``actor``); ``UserError`` with the reason if refused."""
+        return pin_comment(self.controller, item, actor)
+
+    def unpin_comment(self, actor: Actor = WINDOW) -> Event | None:
+        if getattr(self.controller.state, "pinned_comment", None) is None:
+            return None
+        return self.controller.execute(UnpinComment(), actor=actor)
+
+    def block_user(self, user_key: str, actor: Actor = WINDOW, nick: str = "") -> None:
+        """``BlockUser`` (journaled with ``actor``; it unpins their comment); the user's later
+        messages are hidden from the stream, and so are the ones the overlay shows now."""
+        if user_key not in self.controller.state.blocked_users:
+            self.controller.execute(BlockUser(user_key, nick), actor=actor)
         self.moderator.block_user(user_key)
         feed = self.feed
         if feed is None:
@@ -265,7 +298,9 @@ class AudienceBridge(QObject):
                 if i.event.user_key != user_key:
                     feed.add(i)
 
-    def unblock_user(self, user_key: str) -> None:
+    def unblock_user(self, user_key: str, actor: Actor = WINDOW) -> None:
+        if user_key in self.controller.state.blocked_users:
+            self.controller.execute(UnblockUser(user_key), actor=actor)
         self.moderator.unblock_user(user_key)
 
     def want_counts(self) -> dict[str, int]:

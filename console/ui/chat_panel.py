@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.audience.hub import AudienceItem
+from console.errors import UserError
 from console.ui.audience_bridge import INGEST, SIMULATED, AudienceBridge, PinnedCommentLayer
 from console.ui.plain import plain_label, plain_tooltip
 
@@ -515,6 +516,11 @@ class ChatPanel(QWidget):
         if self.model.flagged(item):
             self._refused(self.tr("a flagged message never goes on the stream"))
             return False
+        try:  # a show command, journaled with the window as the actor
+            self.bridge.pin_comment(item)
+        except UserError as exc:
+            self._refused(str(exc))
+            return False
         shown = self.pin_layer.pin(item)
         self._done(self.tr("Pinned on the stream: {0}").format(shown))
         self._update_buttons()
@@ -526,6 +532,11 @@ class ChatPanel(QWidget):
 
     def unpin(self) -> None:
         if self.pin_layer is not None and self.pin_layer.has_content:
+            try:
+                self.bridge.unpin_comment()
+            except UserError as exc:
+                self._refused(str(exc))
+                return
             self.pin_layer.unpin()
             self._done(self.tr("Comment unpinned"))
         self._update_buttons()
@@ -535,7 +546,11 @@ class ChatPanel(QWidget):
         if item.event.user is None:
             return False
         key = item.event.user_key
-        self.bridge.block_user(key)
+        try:  # a show command (it unpins their comment), journaled with the window as actor
+            self.bridge.block_user(key, nick=item.nick)
+        except UserError as exc:
+            self._refused(str(exc))
+            return False
         self.model.set_blocked(key)
         pinned = self.pin_layer.item if self.pin_layer is not None else None
         if pinned is not None and pinned.event.user_key == key:

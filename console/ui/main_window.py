@@ -46,10 +46,12 @@ from PySide6.QtWidgets import (
 )
 
 from console.errors import UserError
+from console.live import golive
+from console.live.session import LiveSession
 from console.media.compositor import Layer, NormRect, VideoLayer
-from console.media.output import Output, OutputState
+from console.media.output import OutputState
 from console.platforms import credentials
-from console.platforms.presets import is_loopback_url, key_status, preset_by_id
+from console.platforms.presets import key_status, preset_by_id
 from console.settings import (
     AudioSlot,
     CanvasSettings,
@@ -59,6 +61,7 @@ from console.settings import (
     config_dir,
     save_settings,
 )
+from console.show.actor import HOTKEY, WINDOW, Actor
 from console.ui.destinations import DestinationDialog, DestinationsPanel, chinese_ui, expiry_text
 from console.ui.health import CpuMeter, HealthPanel
 from console.ui.hotkeys import HOTKEYS, HotkeyHelpDialog
@@ -105,12 +108,7 @@ class AudiencePrefs:
     quick_replies: list[str] = field(default_factory=list)
 
 
-def compliance_lines(findings: list[Finding], limit: int = 8) -> list[str]:
-    """``location: text with 【phrase】 — clause`` for the go-live question."""
-    lines = [f"{f.location}: {f.highlighted} — {f.clause}" for f in findings[:limit]]
-    if len(findings) > limit:
-        lines.append(f"… +{len(findings) - limit}")
-    return lines
+compliance_lines = golive.compliance_lines  # ``location: text with 【phrase】 — clause``
 
 
 def highlighted_html(text: str) -> str:
@@ -188,6 +186,14 @@ class MainWindow(QMainWindow):
         self.languages = languages or LanguageManager()
         self.tasks = BackgroundTasks(self)
         self.session = MediaSession(self.tasks, overlays, self)
+        # the live core: go-live policy, outputs, the session journal (the show comes later)
+        self.live = LiveSession(
+            None,
+            rehearsal=settings.rehearsal,
+            on_state=self.session.output_states.callback,
+            audience_refusal=self._audience_refusal,
+        )
+        self.go_live_actor: Actor = WINDOW  # who the next go live / stop is journaled as
         self.confirm: Callable[[str, str], bool] = self._ask
         self.session_keys: dict[str, str] = {}  # keys kept in memory when there is no keyring
         self.keyring_problem: str | None = None
@@ -217,6 +223,7 @@ class MainWindow(QMainWindow):
 
         s = self.session
         s.started.connect(self._pipeline_started)
+        s.stopped.connect(lambda: self.live.attach_engine(None))
         s.start_failed.connect(self._pipeline_failed)
         s.notice.connect(self.add_notice)
         s.sources_changed.connect(self._sources_changed)
@@ -674,7 +681,6 @@ class MainWindow(QMainWindow):
         self.retranslate_ui()
 
     # ================================================================== dashboard, report
-    HEALTH_SAMPLE_S = 5.0  # how often a health sample goes to the journal while live
 
     def attach_dashboard(self, controller) -> None:  # noqa: ANN001 - ShowController
         """The live dashboard (a dock tabbed with the assistant), fed on the UI thread by the
@@ -726,16 +732,6 @@ class MainWindow(QMainWindow):
             lambda path: self.add_notice(self.tr("Report written: {0}").format(path)),
             lambda exc: self.add_notice(self.tr("Report failed: {0}").format(exc)),
         )
-
-    def _journal(self, kind: str, payload: dict) -> None:
-        """Note something about the session in the show's journal (a small local write)."""
-        controller = getattr(self, "controller", None)
-        if controller is None:
-            return
-        try:
-            controller.journal.append(kind, payload, actor="console", ts=controller.now())
-        except Exception as exc:  # noqa: BLE001 - the stream must not stop for the journal
-            log.warning("journal write %s failed: %s", kind, exc)
 
     def _start_simulated(self) -> None:
         import random
@@ -1022,6 +1018,7 @@ class MainWindow(QMainWindow):
             self.add_notice(self.tr("Stop before switching between rehearsal and live."))
             return
         self.settings.rehearsal = on
+        self.live.set_rehearsal(on)
         if self.audience is not None:
             self.audience.set_rehearsal(on)
             if (
@@ -1112,6 +1109,7 @@ class MainWindow(QMainWindow):
         self._refresh_mode()
 
     def _pipeline_started(self) -> None:
+        self.live.attach_engine(self.session.engine())
         self._refresh_mode()
         self._fill_layers()
 
@@ -1632,71 +1630,56 @@ class MainWindow(QMainWindow):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Yes
 
-    def go_live_or_stop(self) -> None:
+    def go_live_or_stop(self, actor: Actor = WINDOW) -> None:
         if self.session.live:
-            self.stop_live()
+            self.stop_live(actor)
         else:
-            self.go_live()
+            self.go_live(actor)
 
-    def go_live(self) -> None:
-        """Check, fetch keys (off the UI thread), confirm, then join the outputs to the encode."""
+    def _audience_refusal(self, rehearsal: bool) -> str | None:
+        return self.audience.go_live_refusal(rehearsal=rehearsal) if self.audience else None
+
+    def refusal_text(self, refusal: golive.Refusal) -> str:
+        """The live core's refusal in the window's language."""
+        names = ", ".join(refusal.names)
+        if refusal.code == "nothing_to_send":
+            return self.tr("Nothing to send to: add a destination or turn on the local recording.")
+        if refusal.code == "rehearsal_remote":
+            return self.tr(
+                "Rehearsal cannot reach {0}: only local recording and an ingest on this machine (127.0.0.1, localhost) are allowed. Switch rehearsal off to go live."
+            ).format(names)
+        if refusal.code == "audience":
+            return self.tr("Not going live: {0}").format(refusal.reason)
+        if refusal.code == "missing_keys":
+            return self.tr("No stream key for {0}: edit the destination and paste the key.").format(
+                names
+            )
+        return refusal.text
+
+    def go_live(self, actor: Actor = WINDOW) -> None:
+        """Check (the live core's policy), fetch keys (off the UI thread), confirm, then the
+        live core joins the outputs to the encode and journals the session with ``actor``."""
         if self.session.live or self.going_live or not self.session.running:
             return
         rehearsal = self.settings.rehearsal
         dests = [d for d in self.settings.destinations if d.enabled]
         record = rehearsal or self.settings.record_when_live
-        if not dests and not record:
-            self.add_notice(
-                self.tr("Nothing to send to: add a destination or turn on the local recording.")
-            )
+        refusal = self.live.check(dests, record)
+        if refusal is not None:
+            if refusal.code == "audience":
+                self.last_refusal = refusal.reason
+            self.add_notice(self.refusal_text(refusal))
             return
-        if rehearsal:
-            remote = [d for d in dests if not is_loopback_url(d.server)]
-            if remote:
-                names = ", ".join(d.name for d in remote)
-                self.add_notice(
-                    self.tr(
-                        "Rehearsal cannot reach {0}: only local recording and an ingest on this machine (127.0.0.1, localhost) are allowed. Switch rehearsal off to go live."
-                    ).format(names)
-                )
-                return
-        if self.audience is not None:
-            # a real broadcast: not rehearsal, and a destination off this machine
-            real = not rehearsal and any(not is_loopback_url(d.server) for d in dests)
-            reason = self.audience.go_live_refusal(rehearsal=not real)
-            if reason:
-                self.last_refusal = reason
-                self.add_notice(self.tr("Not going live: {0}").format(reason))
-                return
         self.last_refusal = ""
         self.going_live = True
+        self.go_live_actor = actor
         self._refresh_mode()
         session_keys = dict(self.session_keys)
         show_path = getattr(getattr(self, "show_folder", None), "path", None)
 
-        def fetch() -> dict[str, str | None]:
-            keys: dict[str, str | None] = {}
-            for d in dests:
-                key = session_keys.get(d.key_name)
-                if key is None:
-                    try:
-                        key = credentials.find_key(d.key_name)
-                    except UserError:
-                        key = None
-                keys[d.id] = key
-            return keys, check(show_path)
-
-        def check(path: Path | None) -> list[Finding] | None:
-            """The show's material against the advertising-law terms (warnings only)."""
-            if path is None:
-                return None
-            from console.audience.compliance import check_show
-
-            try:
-                return check_show(path)
-            except UserError as exc:
-                log.warning("compliance check failed: %s", exc)
-                return None
+        def fetch() -> tuple[dict[str, str | None], list[Finding] | None]:
+            keys = LiveSession.fetch_keys(dests, session_keys, credentials.find_key)
+            return keys, golive.compliance(show_path)
 
         self.tasks.run(
             fetch,
@@ -1732,15 +1715,11 @@ class MainWindow(QMainWindow):
         record: bool,
         findings: list[Finding] | None = None,
     ) -> None:
-        missing = [d.name for d in dests if not keys.get(d.id)]
-        if missing:
+        missing = golive.missing_keys(dests, keys)
+        if missing is not None:
             self.going_live = False
             self._refresh_mode()
-            self.add_notice(
-                self.tr("No stream key for {0}: edit the destination and paste the key.").format(
-                    ", ".join(missing)
-                )
-            )
+            self.add_notice(self.refusal_text(missing))
             return
         rehearsal = self.settings.rehearsal
         lines = [f"• {d.name} ({preset_by_id(d.preset).label(chinese_ui())})" for d in dests]
@@ -1773,54 +1752,27 @@ class MainWindow(QMainWindow):
             self.going_live = False
             self._refresh_mode()
             return
-        from console.media.recorder import FlvRecorder
-        from console.media.rtmp import RtmpPublisher
-
-        outputs: list[Output] = []
+        self._names = {d.id: d.name for d in self.settings.destinations}
+        self._names["recording"] = self.tr("Local recording")
         try:
-            for d in dests:
-                outputs.append(
-                    RtmpPublisher(
-                        d.server,
-                        keys[d.id],
-                        name=d.id,
-                        on_state=self.session.output_states.callback,
-                    )
-                )
-            if record:
-                self.recording = recording_path("rehearsal" if rehearsal else "show")
-                outputs.append(
-                    FlvRecorder(
-                        self.recording,
-                        name="recording",
-                        on_state=self.session.output_states.callback,
-                    )
-                )
+            path = recording_path("rehearsal" if rehearsal else "show") if record else None
+            self.live.go_live(dests, keys, record, self.go_live_actor, recording=path)
         except UserError as exc:
             self.going_live = False
             self._refresh_mode()
             self.add_notice(str(exc))
             return
-        self._names = {d.id: d.name for d in self.settings.destinations}
-        self._names["recording"] = self.tr("Local recording")
+        self.recording = self.live.recording
         for d in dests:
             row = self.destinations.rows.get(d.id)
             if row is not None:
                 row.set_state(OutputState.CONNECTING, None)
-        self.session.go_live(outputs)
         self.going_live = False
         self.live_since = time.monotonic()
-        self._journal(
-            "session.started",
-            {
-                "mode": "rehearsal" if self.settings.rehearsal else "live",
-                "destinations": len(dests),
-            },
-        )
         self._refresh_mode()
         self.live_started.emit()
 
-    def stop_live(self) -> None:
+    def stop_live(self, actor: Actor = WINDOW) -> None:
         if not self.session.live:
             return
         rehearsal = self.settings.rehearsal
@@ -1832,14 +1784,24 @@ class MainWindow(QMainWindow):
         )
         if not self.confirm(title, text):
             return
-        self.session.stop_live()
+        self._stop_live_now(actor)
+
+    def _stop_live_now(self, actor: Actor, then: Callable[[], None] | None = None) -> None:
+        """The live core closes the outputs (off the UI thread) and journals the end."""
+
+        def ended(_: object = None) -> None:
+            self._live_ended()
+            if then is not None:
+                then()
+
+        def failed(exc: BaseException) -> None:
+            self.add_notice(str(exc))
+            ended()
+
+        self.tasks.run(lambda: self.live.stop_live(actor), ended, failed)
         self._refresh_mode()
 
     def _live_ended(self) -> None:
-        if self.live_since is not None:
-            self._journal(
-                "session.ended", {"mode": "rehearsal" if self.settings.rehearsal else "live"}
-            )
         self.live_since = None
         for row in self.destinations.rows.values():
             if row.output_state not in (OutputState.FAILED,):
@@ -1867,17 +1829,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================== health
     def _update_health(self) -> None:
-        stats = self.session.stats()
-        now = time.monotonic()
-        if (
-            stats is not None
-            and self.live_since is not None
-            and now - self._last_health_sample >= self.HEALTH_SAMPLE_S
-        ):
-            from console.analytics.health import health_payload
-
-            self._last_health_sample = now
-            self._journal("health.sample", health_payload(stats))
+        stats = self.session.stats()  # health samples go to the journal from the live core
         outputs = self.session.hub.output_stats()
         cpu = self.cpu.sample()
         for o in outputs:
@@ -1907,7 +1859,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================== hotkeys
     def hotkey_go_live_or_stop(self) -> None:
-        self.go_live_or_stop()
+        self.go_live_or_stop(HOTKEY)
 
     def hotkey_toggle_mic_mute(self) -> None:
         """Mute the first microphone in the mix (or the first source when there is none)."""
@@ -2022,7 +1974,10 @@ class MainWindow(QMainWindow):
         self._save_geometry()
         self._save_timer.stop()  # a pending save must not fire after the window is gone
         self.save_now()
-        self.session.stop(self._finish_close)
+        if self.live.live:  # the session ends in the journal before the pipeline stops
+            self._stop_live_now(WINDOW, lambda: self.session.stop(self._finish_close))
+        else:
+            self.session.stop(self._finish_close)
 
     def _finish_close(self) -> None:
         if self._save_timer.isActive():  # something changed while the pipeline stopped

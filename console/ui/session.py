@@ -21,11 +21,11 @@ from console.media.audio import AudioMixer, SilenceSource
 from console.media.compositor import Layer, Scene, VideoLayer
 from console.media.encoder import EncoderSettings
 from console.media.output import Output, OutputState
+from console.media.output_hub import OutputHub
 from console.media.pipeline import Pipeline, PipelineStats
 from console.media.source_specs import SourceFactory
 from console.media.sources import AudioSource, VideoSource
 from console.settings import AudioSlot, CanvasSettings
-from console.media.output_hub import OutputHub
 from console.ui.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,10 @@ class MediaSession(QObject):
 
     def stats(self) -> PipelineStats | None:
         return self.pipeline.stats() if self.pipeline is not None else None
+
+    def engine(self) -> WindowEngine:
+        """This session as the live core's media engine (console.live.engine.MediaEngine)."""
+        return WindowEngine(self)
 
     # -- start / stop ----------------------------------------------------------------------
     def start(self, canvas: CanvasSettings, video: str, audio: list[AudioSlot]) -> None:
@@ -327,6 +331,59 @@ class MediaSession(QObject):
                 out.stop(5.0)
 
         self.tasks.run(work, lambda _: self.live_stopped.emit(), lambda _: self.live_stopped.emit())
+
+
+class WindowEngine:
+    """The window's running pipeline as the live core's ``MediaEngine``: outputs join through
+    the session's OutputHub. The window starts and stops the pipeline itself (the preview runs
+    before and after going live), so ``start`` / ``stop`` leave it alone."""
+
+    def __init__(self, session: MediaSession) -> None:
+        self.session = session
+
+    def start(self) -> None:
+        pass
+
+    def stop(self, timeout: float = 10.0) -> None:
+        pass
+
+    def add_output(self, output: Output) -> None:
+        self.session.hub.attach(output)
+
+    def remove_outputs(self) -> list[Output]:
+        return self.session.hub.detach_all()
+
+    def output_stats(self) -> list[Any]:
+        return self.session.hub.output_stats()
+
+    def stats(self) -> PipelineStats | None:
+        stats = self.session.stats()
+        if stats is None:
+            return None
+        import dataclasses
+
+        return dataclasses.replace(stats, outputs=self.output_stats())
+
+    def switch_video(self, spec: str) -> None:
+        self.session.switch_video(spec)
+
+    def set_audio(self, specs: list[str]) -> None:
+        for index, spec in enumerate(specs):
+            self.session.set_audio(index, spec)
+
+    def set_placements(self, placements: list[Any]) -> None:
+        by_name = {p.name: p for p in placements}
+        from console.media.compositor import NormRect
+
+        for layer in self.session.overlays:
+            p = by_name.get(layer.name)
+            if p is not None:
+                layer.rect = NormRect(p.x, p.y, p.w, p.h)
+                layer.visible = p.visible
+
+    def set_preview(self, callback: Callable[[Any], None] | None, max_fps: float) -> None:
+        if self.session.pipeline is not None:
+            self.session.pipeline.set_preview(callback, max_fps)
 
 
 def _open_audio(factory: SourceFactory, slot: AudioSlot, notices: list[str]) -> _AudioEntry:
