@@ -216,6 +216,14 @@ class HealthPanel(QWidget):
                     stats.video_bitrate // 1000, stats.video_bitrate_set // 1000
                 ),
             )
+            link = getattr(stats, "link_bps", None)
+            if link:  # what the server's acknowledgements say the link carries, and why
+                report.add(
+                    "warning",
+                    self.tr("link ≈ {0:.1f} Mbit/s, target {1:.1f} Mbit/s ({2})").format(
+                        link / 1e6, stats.video_bitrate / 1e6, getattr(stats, "abr_reason", "")
+                    ),
+                )
         if cpu_percent > 85:
             report.add("warning", self.tr("CPU at {0:.0f} %").format(cpu_percent))
         if stats.encoder_fallback:

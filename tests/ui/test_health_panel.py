@@ -51,3 +51,16 @@ def test_destination_row_offers_reconnect_now_only_while_reconnecting(qtbot) -> 
     with qtbot.waitSignal(row.reconnect_requested) as blocker:
         row.reconnect.click()
     assert blocker.args == ["d1"]
+
+
+def test_lowered_bitrate_shows_the_link_estimate_and_why(qtbot) -> None:  # noqa: ANN001
+    panel = HealthPanel()
+    qtbot.addWidget(panel)
+    stats = PipelineStats(
+        uptime_s=60, render_fps=30, encoder="libx264", video_bitrate=900_000,
+        video_bitrate_set=2_500_000, adaptive_bitrate=True, link_bps=1_130_000,
+        abr_reason="congested",
+    )  # fmt: skip
+    live = OutputStats(name="d1", state=OutputState.LIVE, bitrate_kbps=1100)
+    report = panel.update_stats(stats, [live], {"d1": "YouTube"}, 30, 30.0, 20.0, 60)
+    assert any("link ≈ 1.1 Mbit/s, target 0.9 Mbit/s (congested)" in r for r in report.reasons)
