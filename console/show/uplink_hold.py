@@ -13,6 +13,7 @@ with :func:`all_real_down`.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -104,3 +105,57 @@ def room_close_s(platform: str) -> float:
     except (UserError, StopIteration):
         return DEFAULT_ROOM_CLOSE_S
     return float(value) if value else DEFAULT_ROOM_CLOSE_S
+
+
+class UplinkMonitor:
+    """A daemon thread that asks ``outputs()`` (``(state name, is_real)`` per output) every
+    ``interval_s`` and tells the watcher: what the live session runs while it is live."""
+
+    def __init__(
+        self,
+        watcher: UplinkWatcher,
+        outputs: Callable[[], Iterable[tuple[str, bool]]],
+        interval_s: float = 1.0,
+    ) -> None:
+        self.watcher = watcher
+        self.outputs = outputs
+        self.interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def poll(self) -> Event | None:
+        """One look now; the hold or resume event it journaled, if any."""
+        try:
+            return self.watcher.update(all_real_down(self.outputs()))
+        except Exception as exc:  # noqa: BLE001 - the stream must not stop for the journal
+            log.warning("promotion hold: %s", exc)
+            return None
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="uplink-hold", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self.poll()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+
+def output_states(stats: Iterable[object], not_real: Iterable[str]) -> list[tuple[str, bool]]:
+    """``OutputStats``-like objects (``name``, ``state`` an enum) → ``(state name, is_real)``;
+    outputs named in ``not_real`` (the local recording) are not real destinations."""
+    skip = set(not_real)
+    out = []
+    for o in stats:
+        state = getattr(o, "state", None)
+        name = getattr(state, "name", str(state))
+        out.append((str(name), getattr(o, "name", "") not in skip))
+    return out

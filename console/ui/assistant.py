@@ -732,7 +732,25 @@ class AssistantPanel(QWidget):
         if lottery is None:
             self.show_error(self.tr("no lottery yet"))
             return False
+        if self.bridge.state.promotions_hold is not None:  # the stream is down
+            if not self.confirm_draw_while_down():
+                return False
+            return self.run(c.DrawLottery(lottery.lottery_id, override=True))
         return self.run(c.DrawLottery(lottery.lottery_id))
+
+    def confirm_draw_while_down(self) -> bool:
+        """The stream is down: viewers would not see the draw. Draw anyway? (journaled)"""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self,
+            self.tr("Draw while the stream is down?"),
+            self.tr(
+                "Every destination is down: viewers would not see the draw. Draw anyway? "
+                "(journaled as an override)"
+            ),
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def start_poll_form(self) -> bool:
         options = tuple(o.strip() for o in self.poll_options.text().split("/") if o.strip())
@@ -869,6 +887,12 @@ class AssistantPanel(QWidget):
             text = self.tr("Cue refused in {0}: {1}").format(p["segment_id"], p["reason"])
         elif k == st.CATALOG_LOADED:
             text = self.tr("Catalog loaded: {0} products").format(len(p["products"]))
+        elif k == st.PROMOTIONS_HELD:  # every real destination down (console/show/uplink_hold)
+            held = ", ".join(i.get("title") or i["id"] for i in p["items"]) or "–"
+            text = self.tr("Stream down: countdowns held ({0})").format(held)
+        elif k == st.PROMOTIONS_RESUMED:
+            held = ", ".join(i.get("title") or i["id"] for i in p["items"]) or "–"
+            text = self.tr("Stream back: held {0:.0f} s: {1}").format(p["held_s"], held)
         else:
             text = k
         return f"{text} {who}".strip()

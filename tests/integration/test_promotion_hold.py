@@ -146,3 +146,49 @@ def _journal_kinds(folder: Path, kind: str) -> list:
 
     with Journal(folder / "journal.sqlite") as journal:
         return list(journal.events(kind))
+
+
+def test_the_live_session_holds_and_resumes_by_itself(tmp_path: Path) -> None:
+    """The live core (what the window and `live-console stream`/`demo` run) watches its outputs:
+    nginx killed → held (actor stream), nginx back → resumed, with a notice; the local recording
+    is not a real destination, and a loopback server in rehearsal is."""
+    from console.live.engine import EngineSpec
+    from console.live.outputs import Destination
+    from console.live.session import LiveSession
+    from console.media.live_engine import PipelineEngine
+    from console.show.actor import Actor
+
+    controller = make_controller(tmp_path, clock=time.time)
+    notices: list[str] = []
+    live = LiveSession(controller, rehearsal=True, on_notice=notices.append)
+    spec = EngineSpec(width=320, height=240, fps=FPS, video_bitrate=500_000, encoder="libx264")
+    live.attach_engine(PipelineEngine(spec, []))
+    actor = Actor("test", "hold")
+    held = lambda: controller.state.promotions_hold is not None  # noqa: E731
+    with running_nginx(tmp_path / "ng1") as first:
+        port, rtmps_port = first.port, first.rtmps_port
+        dest = Destination("nginx", "nginx", first.url(), connect_timeout=2)
+        try:
+            live.go_live(
+                [dest],
+                {"nginx": "hold2"},
+                record=True,
+                actor=actor,
+                recording=tmp_path / "rec.flv",
+                require_keys=False,
+            )
+            live.engine.start()
+            real = lambda: [o for o in live.output_stats() if o.name == "nginx"]  # noqa: E731
+            assert wait_for(lambda: real() and real()[0].state == OutputState.LIVE, 15)
+            controller.execute(StartFlashSale("cup", 5900, 10, 60))
+            first.process.kill()
+            first.process.wait(10)
+            assert wait_for(held, 15)
+            with running_nginx(tmp_path / "ng2", port=port, rtmps_port=rtmps_port):
+                assert wait_for(lambda: not held(), 20)
+        finally:
+            live.close(actor)
+            controller.close()
+    kinds = [(e.kind, e.actor) for e in _journal_kinds(tmp_path, "show.promotions_")]
+    assert kinds == [("show.promotions_held", "stream"), ("show.promotions_resumed", "stream")]
+    assert any(n.startswith("stream back: promotions held") and "保温杯" in n for n in notices)
