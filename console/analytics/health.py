@@ -27,6 +27,8 @@ def health_payload(stats: Any) -> dict[str, Any]:
                 "bitrate_kbps": round(float(o.bitrate_kbps or 0.0), 1),
                 "reconnects": int(o.reconnects),
                 "dropped": {str(k): int(v) for k, v in (o.dropped or {}).items()},
+                "queued_ms": int(getattr(o, "queued_ms", 0) or 0),
+                "link_kbps": round((getattr(o, "link_bps", None) or 0) / 1000, 1),
             }
         )
     return {
@@ -34,4 +36,9 @@ def health_payload(stats: Any) -> dict[str, Any]:
         "dropped": {str(k): int(v) for k, v in (stats.dropped or {}).items()},
         "encoder": str(stats.encoder or ""),
         "outputs": outputs,
+        # adaptive bitrate: the encoder's target, the user's ceiling, the link it follows, why
+        "video_kbps": int(getattr(stats, "video_bitrate", 0) or 0) // 1000,
+        "video_set_kbps": int(getattr(stats, "video_bitrate_set", 0) or 0) // 1000,
+        "link_kbps": round((getattr(stats, "link_bps", None) or 0) / 1000, 1),
+        "abr_reason": str(getattr(stats, "abr_reason", "") or ""),
     }

@@ -548,8 +548,41 @@ def _health_section(a: ShowAnalytics) -> str:
         f"<tr><th>最低帧率 Min fps</th><td>{'–' if h.min_fps is None else f'{h.min_fps:.1f}'}</td></tr>"
         f"<tr><th>平均码率 Avg bitrate</th><td>{rates or '–'}</td></tr>"
         f"<tr><th>采样 Samples</th><td>{h.samples:,}</td></tr>"
-        "</table>"
+        "</table>" + destination_charts_svg(a)
     )
+
+
+def destination_charts_svg(a: ShowAnalytics, width: int = 1000) -> str:
+    """Per destination, per minute of the show: its mean sent bitrate (line) and the frames it
+    dropped (bars), from the journaled health samples. Empty without samples."""
+    series = a.health.series
+    if not series or not a.minutes:
+        return ""
+    f = _Frame(a, width, left=96)
+    n = len(a.minutes)
+    names = sorted({name for _, name, _, _ in series})
+    parts = []
+    for k, name in enumerate(names):
+        rates: list[list[float]] = [[] for _ in range(n)]
+        drops = [0.0] * n
+        last = 0
+        for ts, _who, kbps, dropped in sorted(s for s in series if s[1] == name):
+            i = min(n - 1, max(0, int((ts - a.start) // 60)))
+            rates[i].append(kbps)
+            drops[i] += dropped - last if dropped >= last else dropped  # a restart counts anew
+            last = dropped
+        mean = [sum(r) / len(r) if r else 0.0 for r in rates]
+        colour = PALETTE[k % len(PALETTE)]
+        parts.append(
+            _chart_svg(a, f, {}, mean, f"{name} 码率", f"{name} bitrate (kbps)", colour, "line")
+        )
+        parts.append(
+            _chart_svg(
+                a, f, {}, drops, f"{name} 丢帧", f"{name} dropped / min", "#C0392B",
+                show_x=k == len(names) - 1,
+            )
+        )  # fmt: skip
+    return "".join(parts)
 
 
 def _compare_table(a: ShowAnalytics, b: ShowAnalytics) -> str:

@@ -123,6 +123,8 @@ class HealthSummary:
     outages: int = 0  # times an output went from live to reconnecting or failed
     min_fps: float | None = None
     avg_bitrate_kbps: dict[str, float] = field(default_factory=dict)
+    # (ts, output, kbps, that output's drops so far) per sample, for the per-destination chart
+    series: list[tuple[float, str, float, int]] = field(default_factory=list)
 
     @property
     def drops_total(self) -> int:
@@ -360,7 +362,7 @@ def _analyze(events: list[Event], title: str, currency: str, top_questions: int)
                         if pinned == pid:
                             p_order[pid].add(user)
             elif kind.startswith(facts.HEALTH):
-                _health(health, health_prev, p)
+                _health(health, health_prev, p, e.ts)
             elif kind == "show.sale_recorded":
                 if p.get("flash_sale_id") and p["flash_sale_id"] in flash_left:
                     sid = p["flash_sale_id"]
@@ -556,7 +558,7 @@ def _grow(total: dict[str, int], prev: dict[str, int], now: dict[str, Any]) -> N
         prev[key] = value
 
 
-def _health(h: HealthSummary, prev: dict[str, Any], p: dict[str, Any]) -> None:
+def _health(h: HealthSummary, prev: dict[str, Any], p: dict[str, Any], ts: float = 0.0) -> None:
     """Fold one ``health.sample`` (cumulative counters; see docs/analytics.md)."""
     h.samples += 1
     _grow(h.drops, prev.setdefault("drops", {}), p.get("dropped") or {})
@@ -577,4 +579,6 @@ def _health(h: HealthSummary, prev: dict[str, Any], p: dict[str, Any]) -> None:
         states[name] = state
         if out.get("bitrate_kbps") is not None:
             rates.setdefault(name, []).append(float(out["bitrate_kbps"]))
+        drops_now = sum(int(n) for n in (out.get("dropped") or {}).values())
+        h.series.append((float(ts), name, float(out.get("bitrate_kbps") or 0.0), drops_now))
     h.avg_bitrate_kbps = {k: sum(v) / len(v) for k, v in rates.items() if v}
