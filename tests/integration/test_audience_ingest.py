@@ -109,7 +109,7 @@ def test_single_event_and_batches(ingest) -> None:
             "index": 2,
             "msg_id": "c",
             "reason": "type: 'dance' is not one of comment, like, gift, "
-            "member_join, follow, share, cart, order, room_stats",
+            "member_join, follow, share, cart, order, room_stats, retract",
         }
     ]
     status, result = post(server, {"events": [event("d"), event("e")]})
