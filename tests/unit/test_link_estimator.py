@@ -157,3 +157,24 @@ def test_a_new_session_keeps_the_last_good_estimate():
     e = est.estimate(t + 1)
     assert e.usable_bps is None and e.last_good_bps == good
     assert est.ack_overdue(t + 20, 5.0) is None  # no acknowledgement yet in this session
+
+
+def test_a_server_acknowledging_a_larger_window_than_asked_is_not_called_dead():
+    # FFmpeg-like: it acknowledges every 2.5 MB whatever we asked; at 2.5 Mbit/s that is 8 s.
+    est = LinkEstimator(W)
+    big = 2_500_000
+    t, sent, acked = 0.0, 0, 0
+    for _ in range(3):
+        for _ in range(800):  # 8 s of 2.5 Mbit/s
+            t += 0.01
+            sent += 3125
+            est.on_sent(t, sent, 0)
+            assert est.ack_overdue(t, 5.0) is None or acked == 0
+        acked += big
+        est.on_ack(t, acked)
+    assert est.window >= big
+    for _ in range(700):
+        t += 0.01
+        sent += 3125
+        est.on_sent(t, sent, 0)
+        assert est.ack_overdue(t, 5.0) is None  # 7 s into an 8 s window: nothing owed yet

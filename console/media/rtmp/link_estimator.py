@@ -20,6 +20,7 @@ bound. :class:`LinkEstimator` keeps those intervals for a short window and answe
 
 from __future__ import annotations
 
+import statistics
 from collections import deque
 from dataclasses import dataclass
 
@@ -85,14 +86,23 @@ class LinkEstimator:
         self._min_backlog: int | None = None
         self._owed_since: float | None = None
         self.session_acks = 0
+        self._spacing: deque[int] = deque(maxlen=8)  # bytes between the server's acks
         self._intervals.clear()
+
+    @property
+    def window(self) -> int:
+        """The window the server really acknowledges by: ours, or what it does if larger (a
+        server may ignore our Window Acknowledgement Size)."""
+        if not self._spacing:
+            return self.ack_window
+        return max(self.ack_window, int(statistics.median(self._spacing)))
 
     def on_sent(self, now: float, sent_total: int, unsent: int | None = None) -> None:
         """Bytes handed to the socket so far this session (after the handshake), and the
         kernel's unsent bytes when the platform tells them (``None``: estimate from acks)."""
         self._sent = sent_total
         if unsent is None:  # what is neither acknowledged nor owed an acknowledgement yet
-            unsent = max(0, sent_total - self._last_acked - self.ack_window - ACK_SLACK_BYTES)
+            unsent = max(0, sent_total - self._last_acked - self.window - ACK_SLACK_BYTES)
         self._backlog = max(0, unsent)
         self._min_backlog = (
             self._backlog if self._min_backlog is None else min(self._min_backlog, self._backlog)
@@ -103,6 +113,8 @@ class LinkEstimator:
     def on_ack(self, now: float, acked_total: int) -> None:
         """The server acknowledged ``acked_total`` bytes of this session."""
         nbytes = acked_total - self._last_acked
+        if nbytes > 0:
+            self._spacing.append(nbytes)
         if self._last_ack_t is not None and nbytes > 0 and now > self._last_ack_t:
             backlogged = (self._min_backlog or 0) >= self.backlog_threshold
             self._intervals.append(_Interval(now, now - self._last_ack_t, nbytes, backlogged))
@@ -116,7 +128,7 @@ class LinkEstimator:
             self._intervals.popleft()
 
     def _owes(self, sent: int) -> bool:
-        return sent - self._last_acked > self.ack_window + ACK_SLACK_BYTES
+        return sent - self._last_acked > self.window + ACK_SLACK_BYTES
 
     # -- reading -------------------------------------------------------------------------------
     def estimate(self, now: float) -> LinkEstimate:
