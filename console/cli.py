@@ -180,6 +180,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_analytics(sub, COMMANDS)
 
+    cl = sub.add_parser("clips", help="cut product clips and chapters from a session's recording")
+    cl.add_argument("show", help="show folder")
+    cl.add_argument("--session", type=int, metavar="N", help="session number (default: the last)")
+    cl.add_argument("--out", metavar="DIR", help="folder for the clips (default SHOW/clips/…)")
+    cl.add_argument("--no-full", action="store_true", help="no full-show MP4 with chapters")
+    cl.add_argument("--json", action="store_true", help="print what was cut as JSON")
+
     k = sub.add_parser("key", help="store or delete a stream key in the OS keyring")
     k.add_argument("action", choices=["set", "delete"])
     k.add_argument("name")
@@ -723,12 +730,51 @@ def _cmd_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_clips(args: argparse.Namespace) -> int:
+    """``live-console clips SHOW``: clips per pinned product / flash sale / lottery draw."""
+    import json
+
+    from console.clips import cut_session
+
+    result = cut_session(args.show, args.session, args.out, full=not args.no_full)
+    rows = [
+        {
+            "kind": c.segment.kind,
+            "product_id": c.segment.product_id,
+            "title": c.segment.title,
+            "start_s": round(c.job.media_start or 0.0, 3),
+            "duration_s": round(c.job.duration, 3),
+            "file": str(c.job.out) if c.job.written else None,
+            "problem": c.job.problem,
+        }
+        for c in result.clips
+    ]
+    if args.json:
+        print(json.dumps({"session": result.session.number, "clips": rows}, ensure_ascii=False))
+    else:
+        for r in rows:
+            where = r["file"] or f"not cut: {r['problem']}"
+            print(f"{r['start_s']:8.1f} s  {r['duration_s']:6.1f} s  {r['title']}  {where}")
+        for path in result.files:
+            print(f"chapters: {path}")
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(
+        "note: clips start on the keyframe at or before the pin (up to one GOP early)",
+        file=sys.stderr,
+    )
+    if not any(r["file"] for r in rows):
+        raise UserError(f"{args.show}: no clip could be cut (see the notes above)")
+    return 0
+
+
 COMMANDS = {
     "stream": _cmd_stream,
     "demo": _cmd_demo,
     "run": _cmd_run,
     "encoders": _cmd_encoders,
     "key": _cmd_key,
+    "clips": _cmd_clips,
 }
 
 

@@ -7,10 +7,13 @@ instant, ``media_t0`` = that keyframe's timestamp in the file, the ``reason``) o
 session's own ``session.started`` is in the journal (``ready``), so the recording always
 follows the session it belongs to. The encoder thread never waits for the journal.
 
-The instant is taken when the keyframe reaches the recorder, one encode latency (a few frames
-at most) after the picture was drawn: a journal time mapped into the file lands at most that
-much early, so a clip never starts after its pin (``console/clips`` pads its end by
-``END_PAD_S`` for the same reason). The local recording does not stop for a destination's
+The instant is the one the keyframe's picture was drawn at: the engine's ``media_epoch()``
+(epoch time of its media time 0; frame ``n`` is drawn at ``n / fps``) plus the keyframe's
+pipeline timestamp (the OutputHub tells the recorder the time it rebased the file from,
+``joined_at_ms``), less the encoder's AAC-priming shift of video. Overlays read the show state
+when a frame is drawn, so a pin journaled at ``t`` is in the first picture drawn after ``t``.
+An engine without ``media_epoch`` falls back to the instant the keyframe reached the recorder
+(one encode latency late: a mapped time then lands up to that much early). The local recording does not stop for a destination's
 reconnect (its timestamps run on), so a reconnect needs no new mapping; a new file (resume
 after a crash, a recording restarted) gets its own.
 """
@@ -31,6 +34,7 @@ log = logging.getLogger(__name__)
 
 RECORDER = Actor("recorder")
 READY_WAIT_S = 10.0
+VIDEO_DELAY_S = 1024 / 48000  # the encoder stamps video this much late (AAC priming)
 
 
 def show_relative(path: Path, controller: Any) -> str:
@@ -57,6 +61,7 @@ class MappedRecorder:
         ready: threading.Event | None = None,
         on_error: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.time,
+        media_epoch: Callable[[], float | None] | None = None,
     ) -> None:
         self.inner = inner
         self.controller = controller
@@ -64,6 +69,8 @@ class MappedRecorder:
         self.ready = ready or threading.Event()
         self.on_error = on_error
         self.clock = clock
+        self.media_epoch = media_epoch
+        self._base_ms: int | None = None  # the pipeline time the hub rebased the file from
         self.mapped: tuple[float, float] | None = None  # (journal_t, media_t0)
         self.noted = threading.Event()
 
@@ -78,11 +85,23 @@ class MappedRecorder:
     def start(self) -> None:
         self.inner.start()
 
+    def joined_at_ms(self, base_ms: int) -> None:
+        """The OutputHub rebased this file's timestamps from pipeline time ``base_ms``."""
+        self._base_ms = base_ms
+
     def send(self, tag: Any) -> None:
         if self.mapped is None and tag.is_video and tag.keyframe and not tag.header:
-            self.mapped = (self.clock(), tag.timestamp_ms / 1000.0)
+            self.mapped = (self._journal_time(tag.timestamp_ms), tag.timestamp_ms / 1000.0)
             threading.Thread(target=self._note, name="recording-mapping", daemon=True).start()
         self.inner.send(tag)
+
+    def _journal_time(self, ts_ms: int) -> float:
+        """When the picture stamped ``ts_ms`` in the file was drawn, on the journal's clock."""
+        epoch = self.media_epoch() if self.media_epoch is not None else None
+        if epoch is None:  # no media clock: the moment the keyframe got here (a little late)
+            return self.clock()
+        pipeline_ms = (self._base_ms or 0) + ts_ms
+        return epoch + pipeline_ms / 1000.0 - VIDEO_DELAY_S
 
     def _note(self) -> None:
         assert self.mapped is not None

@@ -217,7 +217,14 @@ class LiveSession:
             ready = threading.Event()
             if self.controller is not None:
                 outputs = [
-                    MappedRecorder(o, self.controller, recording_reason, ready, self.on_notice)
+                    MappedRecorder(
+                        o,
+                        self.controller,
+                        recording_reason,
+                        ready,
+                        self.on_notice,
+                        media_epoch=getattr(self.engine, "media_epoch", None),
+                    )
                     if s.kind == RECORDING
                     else o
                     for o, s in zip(outputs, specs, strict=True)

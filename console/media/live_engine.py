@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -120,6 +121,12 @@ class PipelineEngine:
             for out in direct:
                 self.pipeline.remove_output(out)
         return direct + self.hub.detach_all()
+
+    def media_epoch(self) -> float | None:
+        """The epoch time of media time 0 (clips map the journal's times into a recording)."""
+        if self.pipeline is None or not self.pipeline.clock.started:
+            return None
+        return time.time() - self.pipeline.clock.now()
 
     def output_stats(self) -> list[OutputStats]:
         return [o.stats() for o in self._direct] + self.hub.output_stats()

@@ -55,6 +55,9 @@ class OutputHub:
                     # Keep the audio that plays with this keyframe: video is shifted by AAC
                     # priming, so the matching audio is VIDEO_DELAY earlier.
                     j.base_ms = max(0, tag.timestamp_ms - round(VIDEO_DELAY_S * 1000))
+                    joined_at = getattr(j.output, "joined_at_ms", None)  # the recording's origin
+                    if joined_at is not None:
+                        joined_at(j.base_ms)
                     for kind in (TagType.SCRIPT, TagType.VIDEO, TagType.AUDIO):
                         header = self._headers.get(kind)
                         if header is not None:
