@@ -100,7 +100,9 @@ def encoder_settings(canvas: CanvasSettings) -> EncoderSettings:
 
 
 class MediaSession(QObject):
-    """Owns the scene, the mixer, the pipeline and the live outputs for one window."""
+    """Owns the scene, the mixer and the pipeline for one window. Outputs join through its
+    OutputHub; the live core (``console/live``) builds them and decides when, through
+    :meth:`engine`."""
 
     started = Signal()
     start_failed = Signal(str)
@@ -313,24 +315,6 @@ class MediaSession(QObject):
 
     def audio_slots(self) -> list[AudioSlot]:
         return [e.slot for e in self.audio]
-
-    # -- live ------------------------------------------------------------------------------
-    def go_live(self, outputs: list[Output]) -> None:
-        """Join ``outputs`` to the running encode (they start at the next keyframe)."""
-        if self.pipeline is None:
-            raise UserError("the pipeline is not running yet: wait for the preview")
-        for out in outputs:
-            self.hub.attach(out)
-
-    def stop_live(self) -> None:
-        """Detach every live output and close them off the UI thread; then ``live_stopped``."""
-        outputs = self.hub.detach_all()
-
-        def work() -> None:
-            for out in outputs:
-                out.stop(5.0)
-
-        self.tasks.run(work, lambda _: self.live_stopped.emit(), lambda _: self.live_stopped.emit())
 
 
 class WindowEngine:

@@ -17,6 +17,17 @@ FORBIDDEN = {
     "server": ("PySide6", "console.ui", "console.media"),
     "control": ("PySide6", "console.ui", "console.media"),
     "connectors": ("PySide6", "console.ui", "console.media", "console.overlays"),
+    # the live core: no Qt even indirectly (the media engine is injected; outputs are Qt-free)
+    "live": (
+        "PySide6",
+        "console.ui",
+        "console.overlays",
+        "console.media.pipeline",
+        "console.media.compositor",
+        "console.media.live_engine",
+        "console.media.qt",
+        "console.app",
+    ),
     "media": ("PySide6.QtWidgets", "console.ui"),
     "overlays": ("PySide6.QtWidgets", "console.ui"),
 }
