@@ -158,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
         "rtmp://127.0.0.1:PORT/APP/STREAM",
     )
     r.add_argument("--go-live", action="store_true", help="go live at once (else: when asked)")
+    r.add_argument(
+        "--resume",
+        action="store_true",
+        help="after a crash: go back on air at once to the unfinished session's destinations",
+    )
     r.add_argument("--ingest", metavar="HOST:PORT", help="local audience ingest (HTTP/WebSocket)")
     r.add_argument("--control", metavar="HOST:PORT", help="obs-websocket control server")
     r.add_argument(
@@ -620,6 +625,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         for text in getattr(engine, "notices", []):
             print(f"warning: {text}", file=sys.stderr)
         record = rehearsal or settings.record_when_live
+        pending, dests, keys = _resume_offer(args, live, settings, dests, keys)  # crash resume
+        record = record or bool(pending and pending[0].recording)
 
         def go_live(who: Actor) -> None:
             plan = live.plan(dests, keys, record, folder.path)
@@ -637,7 +644,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
             from console.live.outputs import recording_path
 
             path = recording_path(stem, folder.recordings_dir) if record else None
-            live.go_live(dests, keys, record, who, recording=path)
+            if pending:  # the unfinished session goes on (new recording file, gap journaled)
+                live.resume(pending.pop(), dests, keys, who, recording=path)
+                print("resumed: the unfinished session goes on", file=sys.stderr)
+            else:
+                live.go_live(dests, keys, record, who, recording=path)
             mode = "REHEARSAL" if rehearsal else "LIVE"
             targets = [d.name for d in dests] + (["local recording"] if record else [])
             print(f"{mode}: on air to {', '.join(targets)}", file=sys.stderr)
@@ -648,7 +659,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             server = _control_server(controller, live, go_live, control, password)
             print(f"control: {server.url}", file=sys.stderr)
         freeze_startup_heap()
-        if args.go_live:
+        if args.go_live or pending:
             go_live(actor)
         else:
             print("ready: not live until a control client asks (or --go-live)", file=sys.stderr)
@@ -672,6 +683,39 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"recording saved: {recording}", file=sys.stderr)
     print("stopped: outputs closed, session ended in the journal", file=sys.stderr)
     return 0
+
+
+def _resume_offer(args, live, settings, dests, keys):  # noqa: ANN001, ANN202
+    """The unfinished session (a crash): printed as an offer, or with ``--resume`` taken —
+    ([offer], the session's destinations and keys); else ([], dests, keys)."""
+    offer = live.resume_offer()
+    if offer is None:
+        if args.resume:
+            raise UserError(f"{args.show}: no unfinished session to resume: run without --resume")
+        return [], dests, keys
+    if not args.resume:
+        print(
+            f"resume: {offer.text()}; run with --resume to go back on air to the same destinations",
+            file=sys.stderr,
+        )
+        return [], dests, keys
+    if not dests:
+        by_id = {d.id: d for d in settings.destinations}
+        local = [t["name"] for t in offer.targets if t["id"] not in by_id]
+        if local:
+            raise UserError(
+                f"resume: give --destination URL again for {', '.join(local)} (the journal "
+                "keeps no stream name)"
+            )
+        from console.live.session import LiveSession
+
+        dests = [by_id[i] for i in offer.destination_ids]
+        keys = LiveSession.fetch_keys(dests)
+        for key in keys.values():
+            if key:
+                register_secret(key)
+    print(f"resume: {offer.text()}", file=sys.stderr)
+    return [offer], dests, keys
 
 
 def _control_server(controller, live, go_live, address, password):  # noqa: ANN001, ANN202

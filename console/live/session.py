@@ -34,6 +34,8 @@ from console.live.outputs import (
     recording_path,
 )
 from console.live.recording import MappedRecorder
+from console.live.resume import ResumeOffer, offer_for, target_of
+from console.live.resume import resume as resume_session
 from console.show.actor import Actor
 from console.show.commands import EndSession, StartSession
 
@@ -241,7 +243,7 @@ class LiveSession:
                     self.mode,
                     destinations=len(dests),
                     recording=bool(record),
-                    details=dict(details or {}),
+                    details={"targets": [target_of(d) for d in dests], **(details or {})},
                 ),
                 actor,
             )
@@ -271,6 +273,23 @@ class LiveSession:
         if self.on_live is not None:
             self.on_live(False)
         return outputs
+
+    # ---- crash resume (console/live/resume.py)
+
+    def resume_offer(self, now: float | None = None) -> ResumeOffer | None:
+        """The show's unfinished session (started, never ended: a crash), if any."""
+        return offer_for(self.controller, now)
+
+    def resume(
+        self,
+        offer: ResumeOffer,
+        dests: list[Any],
+        keys: dict[str, str | None],
+        actor: Actor,
+        recording: Path | None = None,
+    ) -> list[Any]:
+        """Go live again to the unfinished session's destinations; a rehearsal stays one."""
+        return resume_session(self, offer, dests, keys, actor, recording)
 
     def reconnect_now(self, name: str) -> None:
         for out in self.outputs:
