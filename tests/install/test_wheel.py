@@ -186,7 +186,9 @@ def test_version_in_crash_report_and_about_box(installed: Install) -> None:
         "window = build_window(app, None)\n"
         "box = window.show_about()\n"
         "print(box.text(), '|', box.informativeText(), '|', window.windowIcon().isNull())\n"
-        "box.close(); window.close()\n"
+        "box.close()\n"
+        "from PySide6.QtCore import QTimer\n"  # close as the app does: pipeline and threads first
+        "window.show(); QTimer.singleShot(0, window.close); app.exec()\n"
     )
     first, about = installed.run_python(code, timeout=180).stdout.splitlines()[-2:]
     version = project_version()
