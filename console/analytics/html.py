@@ -548,8 +548,21 @@ def _health_section(a: ShowAnalytics) -> str:
         f"<tr><th>最低帧率 Min fps</th><td>{'–' if h.min_fps is None else f'{h.min_fps:.1f}'}</td></tr>"
         f"<tr><th>平均码率 Avg bitrate</th><td>{rates or '–'}</td></tr>"
         f"<tr><th>采样 Samples</th><td>{h.samples:,}</td></tr>"
+        f"{_gaps_row(h.gaps)}"
         "</table>" + destination_charts_svg(a)
     )
+
+
+def _gaps_row(gaps: list[tuple[float, float]]) -> str:
+    """The crash gaps (resumed sessions): nothing was sent from … to …."""
+    if not gaps:
+        return ""
+    spans = ", ".join(
+        f"{dt.datetime.fromtimestamp(a):%H:%M:%S}–{dt.datetime.fromtimestamp(b):%H:%M:%S} "
+        f"({b - a:.0f} s)"
+        for a, b in gaps
+    )
+    return f"<tr><th>断流 Gaps (crash, resumed)</th><td><b>{len(gaps)}</b>: {spans}</td></tr>"
 
 
 def destination_charts_svg(a: ShowAnalytics, width: int = 1000) -> str:

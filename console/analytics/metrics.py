@@ -125,6 +125,8 @@ class HealthSummary:
     avg_bitrate_kbps: dict[str, float] = field(default_factory=dict)
     # (ts, output, kbps, that output's drops so far) per sample, for the per-destination chart
     series: list[tuple[float, str, float, int]] = field(default_factory=list)
+    # a crash resumed (console/live/resume.py): (nothing sent since, back on air at) — a gap
+    gaps: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def drops_total(self) -> int:
@@ -363,6 +365,8 @@ def _analyze(events: list[Event], title: str, currency: str, top_questions: int)
                             p_order[pid].add(user)
             elif kind.startswith(facts.HEALTH):
                 _health(health, health_prev, p, e.ts)
+            elif kind == facts.SESSION_STARTED and p.get("resumes"):  # a crash, resumed
+                health.gaps.append((e.ts - float(p.get("gap_s", 0.0)), e.ts))
             elif kind == "show.sale_recorded":
                 if p.get("flash_sale_id") and p["flash_sale_id"] in flash_left:
                     sid = p["flash_sale_id"]
