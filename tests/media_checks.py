@@ -84,3 +84,29 @@ def onsets(values: np.ndarray, times: np.ndarray, threshold: float) -> list[floa
     above = values > threshold
     rising = np.flatnonzero(above[1:] & ~above[:-1]) + 1
     return [float(times[i]) for i in rising]
+
+
+def flash_times(got: Decoded) -> list[float]:
+    """Times of the frames where the picture turns bright (mean luma rises through the middle
+    of its range)."""
+    luma = np.array(got.luma)
+    if len(luma) < 2 or luma.max() - luma.min() < 50:
+        return []
+    return onsets(luma, np.array(got.frame_times), (luma.max() + luma.min()) / 2)
+
+
+def beep_times(got: Decoded, threshold: float = 0.25, gap_s: float = 0.2) -> list[float]:
+    """Onsets of the beeps in the decoded sound: where the magnitude first rises through
+    ``threshold``, interpolated between the two samples around the crossing (sub-sample, far
+    finer than a video frame); crossings within ``gap_s`` of the previous one are the same beep."""
+    if not len(got.audio) or not got.sample_rate:
+        return []
+    env = np.abs(got.audio.mean(axis=1).astype(np.float64))
+    above = env > threshold
+    out: list[float] = []
+    for i in np.flatnonzero(above[1:] & ~above[:-1]) + 1:
+        frac = (threshold - env[i - 1]) / (env[i] - env[i - 1])
+        t = got.audio_start + (i - 1 + frac) / got.sample_rate
+        if not out or t - out[-1] > gap_s:
+            out.append(float(t))
+    return out

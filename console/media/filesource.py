@@ -16,7 +16,9 @@ from console.media.sources import CHANNELS, SAMPLE_RATE
 log = logging.getLogger(__name__)
 
 LOOKAHEAD_S = 0.5
-MAX_VIDEO_FRAMES = 30
+MAX_VIDEO_FRAMES = 40  # pictures decoded ahead; the decoder waits (never drops) past this
+START_WAIT_S = 2.0  # start() waits this long at most for the first picture and sound
+START_AUDIO_S = 0.1  # ... and this much sound, so the first tick does not come up empty
 
 
 def open_media(path: str) -> av.container.InputContainer:
@@ -38,9 +40,20 @@ class FileSource:
     The video side is a :class:`~console.media.sources.VideoSource`; :attr:`audio` is an
     :class:`~console.media.sources.AudioSource` on the same timeline, so a file's picture and
     sound stay together. Both sides start at the first tick the render loop asks for them.
+
+    The timeline is the file's own: a picture is placed at its timestamp and the sound at the
+    timestamp of its first sample, both measured from the earliest stream start, so a file whose
+    audio starts before its video (or after) keeps that offset. Sound is anchored to the
+    timeline like pictures are: samples that arrive after their time are discarded (counted in
+    :attr:`audio_late_samples`), never played late, so a slow start cannot shift the sound for
+    the rest of the show. ``frame(t)`` shows the picture due at the middle of the output frame
+    that starts at ``t`` (``fps`` is the output rate): a source frame appears at the output
+    frame it overlaps most, within half an output frame of its time, either way.
     """
 
-    def __init__(self, path: str, max_size: tuple[int, int] | None = None) -> None:
+    def __init__(
+        self, path: str, max_size: tuple[int, int] | None = None, fps: float = 30.0
+    ) -> None:
         self.path = path
         self.name = f"file:{Path(path).name}"
         self.error: str | None = None
@@ -60,12 +73,13 @@ class FileSource:
             w, h = self._src_size
             scale = min(1.0, max_size[0] / w, max_size[1] / h)
             self._out_size = (max(2, int(w * scale) & ~1), max(2, int(h * scale) & ~1))
+        self._half_tick = 0.5 / fps if fps > 0 else 0.0
         self._cond = threading.Condition()
         self._frames: collections.deque[tuple[float, np.ndarray]] = collections.deque()
         self._current: np.ndarray | None = None
         self._audio: collections.deque[np.ndarray] = collections.deque()
         self._audio_avail = 0
-        self._audio_decoded_s = 0.0
+        self._audio_tail = 0  # timeline sample index just after the last queued sample
         self._video_decoded_s = 0.0
         self._video_origin: float | None = None
         self._video_pos = 0.0
@@ -75,15 +89,27 @@ class FileSource:
         self.loops = 0
         self.video_frames_dropped = 0
         self.audio_underruns = 0
+        self.audio_late_samples = 0
         self.audio = _FileAudio(self)
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
+        """Start decoding and wait (at most :data:`START_WAIT_S`) for the first picture and
+        the first :data:`START_AUDIO_S` of sound, so the first tick has both."""
         if self._thread is None:
             self._thread = threading.Thread(
                 target=self._run, name=f"decode {self.name}", daemon=True
             )
             self._thread.start()
+            with self._cond:
+                self._cond.wait_for(self._ready, START_WAIT_S)
+
+    def _ready(self) -> bool:
+        if self._stop or self.error is not None or self.loops > 0:
+            return True
+        video_ok = not self.has_video or bool(self._frames) or self._current is not None
+        audio_ok = not self.has_audio or self._audio_avail >= START_AUDIO_S * SAMPLE_RATE
+        return video_ok and audio_ok
 
     def stop(self) -> None:
         with self._cond:
@@ -92,6 +118,17 @@ class FileSource:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+
+    @property
+    def decoded_s(self) -> float:
+        """How far (seconds on the source's timeline, loops included) both sides are decoded."""
+        with self._cond:
+            ends = []
+            if self.has_video:
+                ends.append(self._video_decoded_s)
+            if self.has_audio:
+                ends.append(self._audio_tail / SAMPLE_RATE)
+            return min(ends)
 
     # -- consumer side ---------------------------------------------------------------------
     def _consumer_pos(self) -> float:
@@ -105,30 +142,52 @@ class FileSource:
                 self._video_origin = t
             pos = t - self._video_origin
             self._video_pos = pos
-            while self._frames and self._frames[0][0] <= pos:
+            show = pos + self._half_tick
+            while self._frames and self._frames[0][0] <= show:
                 _, self._current = self._frames.popleft()
             self._cond.notify_all()
+            if self._current is None and self._frames:
+                return self._frames[0][1]  # before the first picture is due: hold it
             return self._current
 
     def read_audio(self, frames: int) -> np.ndarray:
         out = np.zeros((frames, CHANNELS), np.float32)
         with self._cond:
-            filled = 0
+            pos = self._audio_pos_samples
+            head = self._audio_tail - self._audio_avail
+            if head < pos:  # decoded after their time: discard, never play late
+                late = self._discard_audio(pos - head)
+                self.audio_late_samples += late
+                head += late
+            filled = max(0, min(frames, head - pos))  # a gap in the file's sound: silence
             while filled < frames and self._audio:
                 block = self._audio[0]
                 take = min(len(block), frames - filled)
                 out[filled : filled + take] = block[:take]
                 filled += take
+                self._audio_avail -= take
                 if take == len(block):
                     self._audio.popleft()
                 else:
                     self._audio[0] = block[take:]
-            self._audio_avail -= filled
             if filled < frames and self._thread is not None:
                 self.audio_underruns += 1
             self._audio_pos_samples += frames
             self._cond.notify_all()
         return out
+
+    def _discard_audio(self, n: int) -> int:
+        done = 0
+        while done < n and self._audio:
+            block = self._audio[0]
+            take = min(len(block), n - done)
+            done += take
+            self._audio_avail -= take
+            if take == len(block):
+                self._audio.popleft()
+            else:
+                self._audio[0] = block[take:]
+        return done
 
     # -- decoder side ----------------------------------------------------------------------
     def _wait_for_room(self) -> bool:
@@ -137,8 +196,8 @@ class FileSource:
             while not self._stop:
                 target = self._consumer_pos() + LOOKAHEAD_S
                 need_video = self.has_video and self._video_decoded_s < target
-                need_audio = self.has_audio and self._audio_decoded_s < target
-                if need_video or need_audio:
+                need_audio = self.has_audio and self._audio_tail / SAMPLE_RATE < target
+                if (need_video or need_audio) and len(self._frames) < MAX_VIDEO_FRAMES:
                     return True
                 self._cond.wait(0.1)
             return False
@@ -151,12 +210,26 @@ class FileSource:
                 if end <= 0:
                     raise UserError(f"media file {self.path} has nothing to play")
                 offset += end
-                self.loops += 1
+                with self._cond:
+                    self.loops += 1
+                    self._cond.notify_all()
         except UserError as exc:
             self.error = str(exc)
         except (av.FFmpegError, OSError) as exc:
             self.error = f"cannot read media file {self.path}: {exc}"
             log.warning("%s", self.error)
+        with self._cond:
+            self._cond.notify_all()
+
+    @staticmethod
+    def _origin(streams: list[av.stream.Stream]) -> float:
+        """The earliest start of the streams played: time 0 of the file's timeline."""
+        starts = [
+            float(s.start_time * s.time_base)
+            for s in streams
+            if s.start_time is not None and s.time_base is not None
+        ]
+        return min(starts) if starts else 0.0
 
     def _decode_once(self, offset: float) -> float:
         """Decode the file once from the start; return its length in seconds."""
@@ -170,8 +243,10 @@ class FileSource:
                 streams.append(vstream)
             if astream is not None:
                 streams.append(astream)
+            origin = self._origin(streams)
             resampler = av.AudioResampler(format="flt", layout="stereo", rate=SAMPLE_RATE)
             video_end = 0.0
+            audio_start: int | None = None  # timeline sample of this pass's first sample
             audio_samples = 0
             frame_dur = 1 / float(vstream.average_rate or 30) if vstream is not None else 0.0
             for packet in container.demux(streams):
@@ -179,7 +254,7 @@ class FileSource:
                     return 1.0  # stopping
                 for frame in packet.decode():
                     if isinstance(frame, av.VideoFrame):
-                        ts = float(frame.time) if frame.time is not None else video_end
+                        ts = (float(frame.time) - origin) if frame.time is not None else video_end
                         if self._out_size:
                             img = frame.to_ndarray(
                                 width=self._out_size[0], height=self._out_size[1], format="bgra"
@@ -188,35 +263,69 @@ class FileSource:
                             img = frame.to_ndarray(format="bgra")
                         video_end = max(video_end, ts + frame_dur)
                         with self._cond:
+                            self._drop_unwatched()
                             if len(self._frames) >= MAX_VIDEO_FRAMES:
                                 self._frames.popleft()
                                 self.video_frames_dropped += 1
                             self._frames.append((offset + ts, img))
                             self._video_decoded_s = offset + ts
+                            self._cond.notify_all()
                     elif isinstance(frame, av.AudioFrame):
+                        if audio_start is None:
+                            first = float(frame.time) - origin if frame.time is not None else 0.0
+                            audio_start = round((offset + first) * SAMPLE_RATE)
                         for rf in resampler.resample(frame):
-                            self._push_audio(rf.to_ndarray().reshape(-1, CHANNELS), offset)
+                            self._push_audio(
+                                rf.to_ndarray().reshape(-1, CHANNELS), audio_start + audio_samples
+                            )
                             audio_samples += rf.samples
-            if astream is not None:
+            if astream is not None and audio_start is not None:
                 for rf in resampler.resample(None):
-                    self._push_audio(rf.to_ndarray().reshape(-1, CHANNELS), offset)
+                    self._push_audio(
+                        rf.to_ndarray().reshape(-1, CHANNELS), audio_start + audio_samples
+                    )
                     audio_samples += rf.samples
         finally:
             container.close()
-        length = max(video_end, audio_samples / SAMPLE_RATE)
+        audio_end = (
+            (audio_start + audio_samples) / SAMPLE_RATE - offset if audio_start is not None else 0.0
+        )
+        length = max(video_end, audio_end)
         if astream is not None:
-            pad = round(length * SAMPLE_RATE) - audio_samples
-            if pad > 0:  # keep audio and video on one timeline across loops
-                self._push_audio(np.zeros((pad, CHANNELS), np.float32), offset)
+            end = round((offset + length) * SAMPLE_RATE)
+            if end > self._audio_tail:  # keep audio and video on one timeline across loops
+                self._push_audio(np.zeros((end - self._audio_tail, CHANNELS), np.float32), None)
         return length
 
-    def _push_audio(self, block: np.ndarray, offset: float) -> None:
+    def _drop_unwatched(self) -> None:
+        """Forget what nobody reads: pictures superseded before anyone asked for them (the file
+        used for its sound only) and sound half a second behind the pictures (used for its
+        picture only). Called with the lock held."""
+        pos = self._consumer_pos()
+        while len(self._frames) >= 2 and self._frames[1][0] <= pos:
+            self._frames.popleft()
+        behind = round((pos - 0.5) * SAMPLE_RATE) - (self._audio_tail - self._audio_avail)
+        if behind > 0:
+            self._discard_audio(behind)
+
+    def _push_audio(self, block: np.ndarray, at: int | None) -> None:
+        """Queue samples whose first one belongs at timeline sample ``at`` (None: right after
+        the last queued one); a gap before ``at`` becomes silence, an overlap is cut."""
+        block = np.ascontiguousarray(block, dtype=np.float32)
         with self._cond:
-            self._audio.append(np.ascontiguousarray(block, dtype=np.float32))
-            self._audio_avail += len(block)
-            self._audio_decoded_s = (
-                self._audio_pos_samples / SAMPLE_RATE + self._audio_avail / SAMPLE_RATE
-            )
+            if at is not None and at > self._audio_tail:
+                gap = np.zeros((at - self._audio_tail, CHANNELS), np.float32)
+                self._audio.append(gap)
+                self._audio_avail += len(gap)
+                self._audio_tail = at
+            elif at is not None and at < self._audio_tail:
+                block = block[self._audio_tail - at :]
+            self._drop_unwatched()
+            if len(block):
+                self._audio.append(block)
+                self._audio_avail += len(block)
+                self._audio_tail += len(block)
+            self._cond.notify_all()
 
 
 class _FileAudio:

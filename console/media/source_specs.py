@@ -21,7 +21,7 @@ class SourceFactory:
 
     def _file(self, path: str) -> FileSource:
         if path not in self._files:
-            self._files[path] = FileSource(path, max_size=self.canvas)
+            self._files[path] = FileSource(path, max_size=self.canvas, fps=self.fps)
         return self._files[path]
 
     def video(self, spec: str) -> VideoSource:
