@@ -414,14 +414,16 @@ class Pipeline:
 
     # -- observation -------------------------------------------------------------------------
     def _link_now(self) -> int | None:
-        """The best link measured now among the live network destinations, else the estimate
-        the last change used."""
+        """The best link measured now among the live network destinations, else — while the
+        target is still held under the user's rate — the estimate the last step down used."""
         measured = [
             s.link_bps
             for s in self.network_stats()
             if s.network and s.state == OutputState.LIVE and s.link_bps
         ]
-        return max(measured) if measured else self.abr.link_bps
+        if measured:
+            return max(measured)
+        return self.abr.link_bps if self.abr.current < self.abr.ceiling else None
 
     def stats(self) -> PipelineStats:
         times = list(self._render_times)
