@@ -28,6 +28,7 @@ FORBIDDEN = {
         "console.media.qt",
         "console.app",
     ),
+    "clips": ("PySide6", "console.ui", "console.media", "console.overlays"),  # clips: no Qt
     "media": ("PySide6.QtWidgets", "console.ui"),
     "overlays": ("PySide6.QtWidgets", "console.ui"),
 }
