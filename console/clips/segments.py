@@ -26,7 +26,8 @@ from console.show.journal import Event
 
 LOTTERY_BEFORE_S = 10.0
 LOTTERY_AFTER_S = 20.0
-END_PAD_S = 0.5  # the mapping may land one encode latency early: clips end a little later
+END_PAD_S = 0.5  # the unpin takes a frame to leave the picture: clips end a little later
+MIN_SEGMENT_S = 1.0 + END_PAD_S  # shorter (a pin undone at once, a session's last instant): none
 
 STARTED = "session.started"
 ENDED = "session.ended"
@@ -116,7 +117,7 @@ def read_sessions(events: Iterable[Event], show: Path | None = None) -> list[Ses
         if current is None:
             return
         start = max(start, current.start)
-        if end > start:
+        if end - start >= MIN_SEGMENT_S:
             current.segments.append(Segment(kind, key, name, start, end, pid))
 
     def close(at: float) -> None:

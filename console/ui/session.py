@@ -340,6 +340,15 @@ class WindowEngine:
     def output_stats(self) -> list[Any]:
         return self.session.hub.output_stats()
 
+    def media_epoch(self) -> float | None:
+        """The epoch time of media time 0 (clips map journal times into the recording)."""
+        pipeline = self.session.pipeline
+        if pipeline is None or not pipeline.clock.started:
+            return None
+        import time
+
+        return time.time() - pipeline.clock.now()
+
     def stats(self) -> PipelineStats | None:
         stats = self.session.stats()
         if stats is None:
