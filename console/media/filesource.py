@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 
 from console.errors import UserError
@@ -68,15 +69,17 @@ class FileSource:
             probe.close()
         if not (self.has_video or self.has_audio):
             raise UserError(f"media file {path} has no video or audio stream")
-        self._out_size = None
-        if self.has_video and max_size:
+        self._out_size = (2, 2)
+        if self.has_video:
             w, h = self._src_size
-            scale = min(1.0, max_size[0] / w, max_size[1] / h)
+            scale = min(1.0, max_size[0] / w, max_size[1] / h) if max_size else 1.0
             self._out_size = (max(2, int(w * scale) & ~1), max(2, int(h * scale) & ~1))
         self._half_tick = 0.5 / fps if fps > 0 else 0.0
         self._cond = threading.Condition()
         self._frames: collections.deque[tuple[float, np.ndarray]] = collections.deque()
         self._current: np.ndarray | None = None
+        self._bgra: np.ndarray | None = None
+        self._bgra_of: np.ndarray | None = None
         self._audio: collections.deque[np.ndarray] = collections.deque()
         self._audio_avail = 0
         self._audio_tail = 0  # timeline sample index just after the last queued sample
@@ -134,7 +137,9 @@ class FileSource:
     def _consumer_pos(self) -> float:
         return max(self._video_pos, self._audio_pos_samples / SAMPLE_RATE)
 
-    def frame(self, t: float) -> np.ndarray | None:
+    def frame_i420(self, t: float, size: tuple[int, int] | None = None) -> np.ndarray | None:
+        """The picture due at ``t`` as decoded (I420, read-only), or None when there is none
+        yet or (``size`` given) it is not that size: the compositor's fast path."""
         if not self.has_video:
             return None
         with self._cond:
@@ -146,9 +151,21 @@ class FileSource:
             while self._frames and self._frames[0][0] <= show:
                 _, self._current = self._frames.popleft()
             self._cond.notify_all()
-            if self._current is None and self._frames:
-                return self._frames[0][1]  # before the first picture is due: hold it
-            return self._current
+            img = self._current
+            if img is None and self._frames:
+                img = self._frames[0][1]  # before the first picture is due: hold it
+        if img is None or (size is not None and size != self._out_size):
+            return None
+        return img
+
+    def frame(self, t: float) -> np.ndarray | None:
+        img = self.frame_i420(t)
+        if img is None:
+            return None
+        if self._bgra_of is not img:  # converted once per picture shown, not per picture decoded
+            self._bgra = cv2.cvtColor(img, cv2.COLOR_YUV2BGRA_I420)
+            self._bgra_of = img
+        return self._bgra
 
     def read_audio(self, frames: int) -> np.ndarray:
         out = np.zeros((frames, CHANNELS), np.float32)
@@ -255,12 +272,7 @@ class FileSource:
                 for frame in packet.decode():
                     if isinstance(frame, av.VideoFrame):
                         ts = (float(frame.time) - origin) if frame.time is not None else video_end
-                        if self._out_size:
-                            img = frame.to_ndarray(
-                                width=self._out_size[0], height=self._out_size[1], format="bgra"
-                            )
-                        else:
-                            img = frame.to_ndarray(format="bgra")
+                        img = self._to_i420(frame)
                         video_end = max(video_end, ts + frame_dur)
                         with self._cond:
                             self._drop_unwatched()
@@ -296,6 +308,16 @@ class FileSource:
             if end > self._audio_tail:  # keep audio and video on one timeline across loops
                 self._push_audio(np.zeros((end - self._audio_tail, CHANNELS), np.float32), None)
         return length
+
+    def _to_i420(self, frame: av.VideoFrame) -> np.ndarray:
+        """The decoded picture at the output size as I420: kept in YUV as it arrived (scaled
+        in YUV when it must be); BGRA is made only for a picture that is shown that way."""
+        w, h = self._out_size
+        if (frame.width, frame.height, frame.format.name) != (w, h, "yuv420p"):
+            frame = frame.reformat(width=w, height=h, format="yuv420p")
+        img = frame.to_ndarray()
+        img.flags.writeable = False
+        return img
 
     def _drop_unwatched(self) -> None:
         """Forget what nobody reads: pictures superseded before anyone asked for them (the file

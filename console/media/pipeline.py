@@ -14,12 +14,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
 from console.media.audio import AudioMixer
 from console.media.bitrate_policy import BitratePolicy, DestinationView
 from console.media.clock import MediaClock
-from console.media.compositor import Compositor, Scene, bgra_to_i420
+from console.media.compositor import Compositor, Scene
 from console.media.encoder import VIDEO_DELAY_S, EncoderSettings, FlvEncoder
 from console.media.flv import FlvTag
 from console.media.output import DropCounter, Output, OutputState, OutputStats
@@ -281,14 +282,13 @@ class Pipeline:
                     n = latest
                 started = time.perf_counter()
                 t = n / fps
-                canvas = self.compositor.render(self.scene, t)
-                i420 = bgra_to_i420(canvas)
+                i420 = self.compositor.render_i420(self.scene, t)  # composited in YUV
                 if (
                     self._preview is not None
                     and started - self._last_preview >= self._preview_interval
                 ):
                     self._last_preview = started
-                    self._preview(canvas.copy())
+                    self._preview(cv2.cvtColor(i420, cv2.COLOR_YUV2BGRA_I420))
                 end_samples = clock.samples_until((n + 1) / fps)
                 audio = self.mixer.read(end_samples - samples_done)
                 samples_done = end_samples

@@ -1,0 +1,257 @@
+"""Benchmark: where a frame's CPU goes on the media path, per source kind and canvas.
+
+    .venv/bin/python -m bench.media_path_bench --frames 300
+    .venv/bin/python -m bench.media_path_bench --threads     # x264 sliced vs frame threads
+
+Measure on a quiet machine: the numbers are CPU time, and another process on the same cores
+inflates them. Per source (test pattern, image, file) and canvas (720x1280, 1080x1920), with the
+five show overlays (demo show: product card, coupon, flash sale, lottery, poll), the chat overlay
+and a clock on, it runs the render thread's work and the encoder's, in one thread, frame after
+frame (no pacing, no network), and reports per stage the mean thread CPU in ms per frame:
+
+- ``render``: ``Compositor.render_i420`` (the source's frame, the video copy, the overlay
+  blends in YUV); with ``--path bgra`` (or a tree without it): ``Compositor.render``
+- ``to_i420``: with ``--path bgra``, the canvas to I420 (``bgra_to_i420``); else 0
+- ``encode``: ``FlvEncoder.encode`` (libx264 veryfast, zerolatency; x264's own threads included
+  in ``process``)
+- ``process``: the whole process's CPU per frame (the file decoder thread and x264's threads too)
+
+``--threads`` encodes the same composited 1080x1920 frames with x264's sliced threads (what
+``tune=zerolatency`` picks) and with frame threads, at the same bitrate: CPU per frame, the
+encoder's delay in frames, and quality (PSNR of the decoded result against the input).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from console.media.compositor import Compositor, NormRect, Scene, VideoLayer, bgra_to_i420  # noqa: E402
+from console.media.encoder import EncoderSettings, FlvEncoder  # noqa: E402
+from console.media.qt import ensure_gui_app  # noqa: E402
+
+FPS = 30
+BITRATES = {"720x1280": 2_500_000, "1080x1920": 4_500_000}
+
+
+def _cpu_self() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def make_inputs(workdir: Path, w: int, h: int) -> tuple[Path, Path]:
+    """A 1080x1920-class H.264 file (ffmpeg testsrc2 + a tone) and a JPEG, both ``w``x``h``."""
+    clip = workdir / f"clip_{w}x{h}.mp4"
+    if not clip.exists():
+        subprocess.run(
+            ["ffmpeg", "-nostdin", "-loglevel", "error", "-y",
+             "-f", "lavfi", "-i", f"testsrc2=s={w}x{h}:r=30:d=6",
+             "-f", "lavfi", "-i", "sine=f=440:r=48000:d=6",
+             "-c:v", "libx264", "-preset", "veryfast", "-b:v", "4500k", "-pix_fmt", "yuv420p",
+             "-c:a", "aac", "-shortest", str(clip)],
+            check=True,
+        )  # fmt: skip
+    image = workdir / f"image_{w}x{h}.jpg"
+    if not image.exists():
+        subprocess.run(
+            ["ffmpeg", "-nostdin", "-loglevel", "error", "-y",
+             "-f", "lavfi", "-i", f"testsrc2=s={w}x{h}:d=1", "-frames:v", "1", str(image)],
+            check=True,
+        )  # fmt: skip
+    return clip, image
+
+
+def build_scene(video, workdir: Path, w: int, h: int):  # noqa: ANN001, ANN201
+    from bench import soak_bench
+    from console.audience.events import AudienceEvent, User
+    from console.audience.hub import AudienceItem
+    from console.overlays.basic import ClockLayer
+    from console.overlays.chat import ChatFeed, ChatOverlayLayer
+
+    soak_bench.W, soak_bench.H = w, h
+    show, layers = soak_bench.build_show(workdir / f"show-{w}x{h}-{time.monotonic_ns()}")
+    scene = Scene()
+    scene.add(VideoLayer(video))
+    for layer in layers:
+        scene.add(layer)
+    feed = ChatFeed(50)
+    for i in range(30):
+        e = AudienceEvent(
+            platform="sim", msg_id=f"m{i}", ts_ms=1_700_000_000_000 + i, type="comment",
+            user=User(f"u{i}", f"观众{i}"),
+            text=f"想要 保温杯 {i}",
+        )  # fmt: skip
+        feed.add(AudienceItem(e, i, e.text, e.user.nick))
+    scene.add(ChatOverlayLayer(feed, NormRect(0.03, 0.62, 0.62, 0.22)))
+    scene.add(ClockLayer(NormRect(0.70, 0.03, 0.26, 0.04)))
+    return show, scene
+
+
+def bench_stages(
+    kind: str, size: str, frames: int, workdir: Path, path: str = "yuv"
+) -> dict[str, float]:
+    from console.media.filesource import FileSource
+    from console.media.image import ImageSource
+    from console.media.testpattern import TestPatternSource
+
+    w, h = (int(v) for v in size.split("x"))
+    clip, image = make_inputs(workdir, w, h)
+    if kind == "testpattern":
+        video = TestPatternSource(w, h, FPS)
+    elif kind == "image":
+        video = ImageSource(image)
+    else:
+        video = FileSource(str(clip), max_size=(w, h), fps=FPS)
+    show, scene = build_scene(video, workdir, w, h)
+    compositor = Compositor(w, h)
+    yuv_path = path == "yuv" and hasattr(compositor, "render_i420")
+    encoder = FlvEncoder(
+        EncoderSettings(w, h, FPS, BITRATES[size], encoder="libx264", preset="veryfast")
+    )
+    video.start()
+    audio = np.zeros((1600, 2), np.float32)
+    cost = {"render": 0.0, "to_i420": 0.0, "encode": 0.0}
+    warm = 15
+    try:
+        for n in range(frames + warm):
+            if n == warm:
+                cost = dict.fromkeys(cost, 0.0)
+                cpu0 = _cpu_self()
+            t = n / FPS
+            if kind == "file":  # keep the decoder ahead as the media clock would
+                while video.decoded_s < t + 0.2 and video.loops == 0 and video.error is None:
+                    time.sleep(0.002)
+            c0 = time.thread_time()
+            if yuv_path:
+                i420 = compositor.render_i420(scene, t)
+                c1 = time.thread_time()
+            else:
+                canvas = compositor.render(scene, t)
+                c1 = time.thread_time()
+                i420 = bgra_to_i420(canvas)
+            c2 = time.thread_time()
+            encoder.encode(i420, n, audio)
+            c3 = time.thread_time()
+            cost["render"] += c1 - c0
+            cost["to_i420"] += c2 - c1
+            cost["encode"] += c3 - c2
+        process = _cpu_self() - cpu0
+    finally:
+        video.stop()
+        show.close()
+    out = {k: 1000 * v / frames for k, v in cost.items()}
+    out["process"] = 1000 * process / frames
+    return out
+
+
+def bench_threads(frames: int, workdir: Path) -> list[dict[str, float | str]]:
+    """x264 sliced threads vs frame threads on the same composited frames at the same bitrate."""
+    import av
+
+    from console.media.testpattern import TestPatternSource
+
+    w, h = 1080, 1920
+    show, scene = build_scene(TestPatternSource(w, h, FPS), workdir, w, h)
+    compositor = Compositor(w, h)
+    pictures = [bgra_to_i420(compositor.render(scene, n / FPS)).copy() for n in range(frames)]
+    show.close()
+    results = []
+    for mode, params in (("sliced", "sliced-threads=1"), ("frame", "sliced-threads=0")):
+        out = workdir / f"threads-{mode}.h264"
+        with av.open(str(out), "w", format="h264") as c:
+            s = c.add_stream(
+                "libx264",
+                rate=FPS,
+                options={
+                    "preset": "veryfast",
+                    "tune": "zerolatency",
+                    "x264-params": f"{params}:keyint=120:scenecut=0",
+                    "maxrate": "4500000",
+                    "bufsize": "4500000",
+                },
+            )
+            s.width, s.height, s.pix_fmt, s.bit_rate = w, h, "yuv420p", 4_500_000
+            s.codec_context.thread_count = 0
+            delays: list[int] = []
+            got = 0
+            cpu0 = _cpu_self()
+            for n, pic in enumerate(pictures):
+                frame = av.VideoFrame.from_ndarray(pic, format="yuv420p")
+                frame.pts = n
+                for p in s.encode(frame):
+                    got += 1
+                    delays.append(n + 1 - got)
+                    c.mux(p)
+            cpu = _cpu_self() - cpu0
+            for p in s.encode(None):
+                c.mux(p)
+        psnr = []
+        with av.open(str(out)) as c:
+            for i, f in enumerate(c.decode(video=0)):
+                y = f.to_ndarray(format="gray").astype(np.float64)
+                ref = pictures[i][:h].astype(np.float64)
+                mse = np.mean((y - ref) ** 2)
+                psnr.append(99.0 if mse == 0 else 10 * np.log10(255**2 / mse))
+        results.append(
+            {
+                "mode": mode,
+                "cpu_ms": 1000 * cpu / frames,
+                "delay_frames": float(np.median(delays)) if delays else 0.0,
+                "psnr_y": float(np.mean(psnr)),
+                "kbytes": out.stat().st_size / 1000,
+            }
+        )
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--frames", type=int, default=300)
+    ap.add_argument("--sizes", default="720x1280,1080x1920")
+    ap.add_argument("--sources", default="testpattern,image,file")
+    ap.add_argument("--threads", action="store_true", help="x264 sliced vs frame threads")
+    ap.add_argument(
+        "--path",
+        choices=("yuv", "bgra"),
+        default="yuv",
+        help="yuv: Compositor.render_i420 (where it exists); bgra: render + bgra_to_i420",
+    )
+    args = ap.parse_args(argv)
+    ensure_gui_app()
+    print("command:", "python -m bench.media_path_bench", *(argv or sys.argv[1:]))
+    with tempfile.TemporaryDirectory(prefix="media-path-bench-") as tmp:
+        workdir = Path(tmp)
+        if args.threads:
+            print("| x264 threads | CPU ms/frame | delay (frames) | PSNR Y (dB) | size (kB) |")
+            print("|---|---:|---:|---:|---:|")
+            for r in bench_threads(args.frames, workdir):
+                print(
+                    f"| {r['mode']} | {r['cpu_ms']:.1f} | {r['delay_frames']:.0f} "
+                    f"| {r['psnr_y']:.2f} | {r['kbytes']:.0f} |"
+                )
+            return 0
+        print("| source | canvas | render | to_i420 | encode | process (ms CPU/frame) |")
+        print("|---|---|---:|---:|---:|---:|")
+        for size in args.sizes.split(","):
+            for kind in args.sources.split(","):
+                r = bench_stages(kind, size, args.frames, workdir, args.path)
+                print(
+                    f"| {kind} | {size} | {r['render']:.2f} | {r['to_i420']:.2f} "
+                    f"| {r['encode']:.2f} | {r['process']:.2f} |",
+                    flush=True,
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
