@@ -200,7 +200,10 @@ class FlvEncoder:
     def encode(self, i420: np.ndarray | None, video_pts: int, audio: np.ndarray) -> list[FlvTag]:
         """Encode one tick: a picture (or None when it was dropped) and its audio samples."""
         if i420 is not None:
-            frame = av.VideoFrame.from_ndarray(i420, format="yuv420p")
+            if i420.flags.c_contiguous:  # no copy: the encoder reads the planes in place
+                frame = av.VideoFrame.from_numpy_buffer(i420, format="yuv420p")
+            else:
+                frame = av.VideoFrame.from_ndarray(i420, format="yuv420p")
             frame.pts = video_pts
             # Keyframes by media time, not frame count, so skipped frames never stretch a GOP.
             t = video_pts / self.settings.fps
