@@ -260,6 +260,9 @@ class _DemoShow:
             *show_layers(self.controller, self.folder, size),
             rehearsal_layer(size.orientation),
         ]
+        from console.engine_overlays import overlay_plan
+
+        self.plan = overlay_plan(self.folder, rehearsal=True)  # the same, in the media process
 
     def tick(self) -> None:
         self.controller.tick()
@@ -385,6 +388,36 @@ def _summary(stats, recording: Path | None, secrets: list[str]) -> None:  # noqa
         print(f"recording: {recording}", file=sys.stderr)
 
 
+def _media_engine(  # noqa: ANN202 - (MediaEngine, OutputFactory)
+    spec,  # noqa: ANN001 - EngineSpec
+    overlays: list | None,
+    plan,  # noqa: ANN001 - OverlayPlan
+    controller,  # noqa: ANN001 - ShowController or None
+    feed=None,  # noqa: ANN001 - ChatFeed
+    fallback: bool = False,
+    on_notice: Callable[[str], None] | None = None,
+):
+    """(engine, output factory): the media engine in its own process (``LIVE_CONSOLE_ENGINE=
+    process``) or in this one (``inprocess``, the default for now) — docs/architecture.md."""
+    from console.live.outputs import build_output
+    from console.media.process_engine import ProcessEngine, engine_choice, process_output_factory
+
+    if engine_choice() == "process":
+        engine = ProcessEngine(
+            spec,
+            plan,
+            state=(lambda: controller.state) if controller is not None else None,
+            now=controller.now if controller is not None else None,
+            feed=feed,
+            fallback=fallback,
+            on_notice=on_notice,
+        )
+        return engine, process_output_factory
+    from console.media.live_engine import PipelineEngine
+
+    return PipelineEngine(spec, overlays, fallback=fallback), build_output
+
+
 def _run_pipeline(
     args: argparse.Namespace,
     destinations: list,
@@ -395,17 +428,18 @@ def _run_pipeline(
     on_second: Callable[[], None] | None = None,
     controller=None,  # noqa: ANN001 - ShowController: the session is journaled there
     rehearsal: bool = False,
+    plan=None,  # noqa: ANN001 - OverlayPlan: the overlays the media process builds
 ) -> int:
     """``stream`` and ``demo``: a LiveSession whose outputs are the pipeline's from the start."""
     from console.live.session import LiveSession
-    from console.media.live_engine import PipelineEngine
     from console.runtime import freeze_startup_heap
     from console.show.actor import Actor
 
     spec = _engine_spec(args, adaptive=bool(destinations))
     path = _record_path(record) if record else None
-    live = LiveSession(controller, rehearsal=rehearsal)
-    live.attach_engine(PipelineEngine(spec, overlays))
+    engine, output_factory = _media_engine(spec, overlays, plan, controller)
+    live = LiveSession(controller, rehearsal=rehearsal, output_factory=output_factory)
+    live.attach_engine(engine)
     actor = Actor(CLI, args.command)
     stop, restore = _stop_on_signals()
     failure: str | None = None
@@ -496,6 +530,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             on_second=demo.tick,
             controller=demo.controller,
             rehearsal=True,
+            plan=demo.plan,
         )
     finally:
         demo.close()
@@ -557,7 +592,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from console.live.audience import LiveAudience
     from console.live.engine import EngineSpec
     from console.live.session import LiveSession
-    from console.media.live_engine import PipelineEngine
     from console.overlays.chat import ChatFeed
     from console.runtime import freeze_startup_heap
     from console.settings import load_settings
@@ -608,12 +642,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
         for layer in overlays:
             if layer.name == "rehearsal":
                 layer.visible = rehearsal
+        from console.engine_overlays import overlay_plan
+
+        def notice(text: str) -> None:
+            print(f"warning: {redact(text)}", file=sys.stderr)
+
+        plan = overlay_plan(folder, chat=True, rehearsal=rehearsal)
+        from console.live.outputs import build_output
+        from console.media.process_engine import engine_choice, process_output_factory
+
+        factory = process_output_factory if engine_choice() == "process" else build_output
         live = LiveSession(
             controller,
-            engine_factory=lambda s: PipelineEngine(s, overlays, fallback=True),
+            engine_factory=lambda s: _media_engine(
+                s, overlays, plan, controller, feed, True, notice
+            )[0],
             rehearsal=rehearsal,
             audience_refusal=audience.go_live_refusal,
-            on_notice=lambda text: print(f"warning: {redact(text)}", file=sys.stderr),
+            on_notice=notice,
+            output_factory=factory,
         )
         audience.start()
         if ingest is not None:

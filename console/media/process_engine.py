@@ -223,6 +223,7 @@ class ProcessEngine:
         self._epoch: float | None = None
         self._error: str | None = None
         self._restarts: deque[float] = deque()
+        self._ended: list[OutputProxy] = []
         self._pump_stop = threading.Event()
         self._pump: threading.Thread | None = None
         self._last_state: Any = None
@@ -239,6 +240,7 @@ class ProcessEngine:
             if self._started:
                 return
             self._stopping = False
+            self._ended = []
             self._spawn()
             self._started = True
             _LIVE_ENGINES.add(self)
@@ -459,6 +461,7 @@ class ProcessEngine:
             proxy._engine = None
             if proxy.state not in (OutputState.FAILED,):
                 proxy._set_state(OutputState.ENDED, proxy.error)
+        self._ended = [proxy for proxy, _ in self._outputs.values()]  # the summary reads them
         self._outputs.clear()
         if self._pump is not None:
             self._pump.join(2.0)
@@ -512,6 +515,8 @@ class ProcessEngine:
         return [added for _, added in entries]
 
     def output_stats(self) -> list[OutputStats]:
+        if not self._started and self._ended:
+            return [proxy.stats() for proxy in self._ended]
         return [proxy.stats() for proxy, _ in list(self._outputs.values())]
 
     # ---- stats
