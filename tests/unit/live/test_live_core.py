@@ -139,7 +139,9 @@ def test_session_start_health_and_end_are_commands_with_the_actor(controller, tm
     assert live._health.sample()
     live.close(Actor("run"), reason="signal")
     assert all(o.stopped for o in built) and not live.live
-    rows = [(e.kind, e.actor) for e in controller.journal.events() if not e.kind.startswith("show.")]
+    rows = [
+        (e.kind, e.actor) for e in controller.journal.events() if not e.kind.startswith("show.")
+    ]
     assert ("session.started", "control:companion") in rows
     assert ("health.sample", "health") in rows
     assert ("session.ended", "run") in rows
