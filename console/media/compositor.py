@@ -343,8 +343,8 @@ class Compositor:
                 else cv2.resize(frame, (dw, dh), interpolation=cv2.INTER_AREA)
             )
             target[oy : oy + dh, ox : ox + dw] = resized
-        if frame.shape[2] == 4:
-            target[..., 3] = 255
+        if frame.shape[2] == 4 and not getattr(layer.source, "opaque", False):
+            target[..., 3] = 255  # a source that says its alpha is all 255 is spared this pass
 
     def _placeholder(self, w: int, h: int) -> np.ndarray:
         card = self._placeholders.get((w, h))

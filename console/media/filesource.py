@@ -52,6 +52,8 @@ class FileSource:
     frame it overlaps most, within half an output frame of its time, either way.
     """
 
+    opaque = True  # pictures converted from YUV: alpha is 255 everywhere
+
     def __init__(
         self, path: str, max_size: tuple[int, int] | None = None, fps: float = 30.0
     ) -> None:

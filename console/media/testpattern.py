@@ -25,6 +25,7 @@ class TestPatternSource:
     __test__ = False  # not a pytest class
 
     error: str | None = None
+    opaque = True  # every pixel drawn with alpha 255: the compositor need not set it
 
     def __init__(self, width: int = 720, height: int = 1280, fps: int = 30) -> None:
         self.name = "testpattern"
@@ -89,4 +90,7 @@ class TestPatternSource:
             th,
             cv2.LINE_AA,
         )
+        # OpenCV's anti-aliased text blends alpha too: make the text band opaque again (a band,
+        # not the whole frame, so the compositor can skip its full-frame alpha pass)
+        out[max(0, band_y - int(40 * s)) : band_y + int(40 * s), :, 3] = 255
         return out

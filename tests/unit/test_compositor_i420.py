@@ -163,5 +163,18 @@ def test_file_picture_goes_straight_through_in_yuv(tmp_path: Path):
         old = bgra_to_i420(Compositor(W, H).render(scene, 0.0))
         diff = np.abs(new.astype(int) - old.astype(int))
         assert diff.mean() < 1.0 and np.percentile(diff, 99) <= 4, (diff.mean(), diff.max())
+        assert source.opaque and (source.frame(0.0)[..., 3] == 255).all()
     finally:
         source.stop()
+
+
+def test_sources_that_say_they_are_opaque_are(tmp_path: Path):
+    """The compositor skips setting alpha for ``opaque`` sources: their alpha must be 255."""
+    from console.media.testpattern import TestPatternSource
+
+    pattern = TestPatternSource(W, H, 30)
+    assert pattern.opaque
+    for t in (0.0, 0.5, 1.7):
+        assert (pattern.frame(t)[..., 3] == 255).all()
+    canvas = Compositor(W, H).render(scene_of(pattern), 0.5)
+    assert (canvas[..., 3] == 255).all()
