@@ -627,7 +627,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             controller, blocked_words=DEFAULT_BLOCKED_WORDS, rehearsal=rehearsal
         )
         feed = ChatFeed(50)
-        audience.subscribe(feed)
+        audience.subscribe(feed, sampled=True)  # the overlay: a sample under overload
         canvas = settings.canvas
         spec = EngineSpec(
             width=canvas.width,

@@ -18,17 +18,26 @@ raises is logged and the others still run. A UI subscriber must hand over to the
 Batching is what keeps a chat flood (5 000 events/s) cheap: a durable commit costs a few hundred
 microseconds (an fsync), so one commit per event caps the hub at a few thousand events/s, while
 one commit per batch costs the same whatever the batch size. Under light load a batch is a single
-event, so nothing waits for a batch to fill. Likes are not coalesced: every like is a message
+event, so nothing waits for a batch to fill. Below the overload marks every like is a message
 with its own (platform, msg_id), journaled as such (replay and analytics read them one by one).
+
+Backpressure, by policy (docs/audience.md "Overload"): orders, gifts and comments or likes that
+enter the open lottery go to a *priority lane* — never dropped by count, capped in memory
+(``priority_cap_bytes``; past it the producer waits up to ``priority_block_s``, and only then is
+an event refused, counted ``dropped:priority_overflow``). The normal lane is bounded
+(``queue_size``); as it fills: at ``coalesce_at`` likes and joins become counts (journaled as one
+``hub.coalesced`` row per platform and type), at ``shed_at`` room stats are dropped, and when
+a batch is larger than ``overlay_quota`` comments only a sample of them reaches the subscribers
+that asked for sampling (the chat overlay) — all are journaled. Full: the event is dropped,
+counted ``dropped:queue_full``. :meth:`AudienceHub.accounting` says where every event went.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +51,11 @@ log = logging.getLogger(__name__)
 AUDIENCE_PREFIX = "audience."
 DEFAULT_WANT_WORDS = ("想要", "要了", "求链接", "上链接", "want", "wantit", "wantone")
 DEFAULT_BATCH = 500
-_STOP = object()
+PRIORITY_TYPES = ("order", "gift")
+COALESCE_TYPES = ("like", "member_join")
+COALESCED_KIND = "hub.coalesced"
+PRIORITY_CAP_BYTES = 64 * 1024 * 1024
+EVENT_OVERHEAD_BYTES = 600  # an event object's own memory, roughly, besides its text
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,13 @@ class HubStats:
     received: int = 0
     processed: int = 0
     duplicates: int = 0
-    dropped_queue_full: int = 0
+    dropped_queue_full: int = 0  # the same as dropped["queue_full"]
+    dropped: Counter = field(default_factory=Counter)  # by cause (queue_full, room_stats, …)
+    coalesced: int = 0  # likes and joins counted, not queued (overload)
+    coalesced_rows: int = 0  # hub.coalesced rows journaled for them
+    sampled_for_overlay: int = 0  # comments journaled but not shown on the overlay (overload)
+    priority: int = 0  # events that went through the priority lane
+    priority_max_bytes: int = 0
     rejected: int = 0  # dicts that did not parse
     hidden: int = 0
     journaled: int = 0
@@ -108,6 +127,9 @@ class AudienceHub:
         want_words: Iterable[str] = DEFAULT_WANT_WORDS,
         clock: Callable[[], float] | None = None,
         batch_size: int = DEFAULT_BATCH,
+        priority_cap_bytes: int = PRIORITY_CAP_BYTES,
+        priority_block_s: float = 5.0,
+        overlay_quota: int = 50,
     ) -> None:
         self.controller = controller
         self.journal = journal if journal is not None else getattr(controller, "journal", None)
@@ -123,11 +145,22 @@ class AudienceHub:
         self.stats = HubStats()
         self.queue_size = queue_size
         self.batch_size = max(1, batch_size)
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=queue_size)
+        self.coalesce_at = max(1, queue_size // 4)  # likes and joins become counts
+        self.shed_at = max(1, queue_size // 2)  # room stats are dropped
+        self.overlay_quota = max(1, overlay_quota)  # comments per batch shown when sampling
+        self.priority_cap_bytes = priority_cap_bytes
+        self.priority_block_s = priority_block_s
+        self._cond = threading.Condition()
+        self._normal: deque[AudienceEvent] = deque()
+        self._priority: deque[tuple[AudienceEvent, int]] = deque()
+        self._priority_bytes = 0
+        self._coalesced: Counter[tuple[str, str]] = Counter()
+        self._stopping = False
         self._dedupe = Deduper(dedupe_size)
         self._want_words = [match_key(w) for w in want_words if match_key(w)]
         self._wants: dict[str, set[str]] = {}
         self._subscribers: list[Callable[[AudienceItem], None]] = []
+        self._sampled: set[int] = set()  # id() of subscribers that take a sample under overload
         self._lock = threading.Lock()
         self._process_lock = threading.Lock()
         self._seq = 0
@@ -147,32 +180,134 @@ class AudienceHub:
                 return False
         with self._lock:
             self.stats.received += 1
-        try:
-            self._queue.put_nowait(event)
-        except queue.Full:
-            with self._lock:
-                self.stats.dropped_queue_full += 1
-            return False
-        depth = self._queue.qsize()
+        if event.type in PRIORITY_TYPES or self._enters_lottery(event):
+            return self._submit_priority(event)
+        with self._cond:
+            depth = len(self._normal)
+            if depth >= self.queue_size:
+                self._drop("queue_full")
+                return False
+            if event.type in COALESCE_TYPES and depth >= self.coalesce_at:
+                self._coalesced[(event.platform, event.type)] += 1
+                with self._lock:
+                    self.stats.coalesced += 1
+                self._cond.notify()
+                return True
+            if event.type == "room_stats" and depth >= self.shed_at:
+                self._drop("room_stats")
+                return False
+            self._normal.append(event)
+            self._cond.notify()
+            depth += 1
         if depth > self.stats.queue_max:
             with self._lock:
                 self.stats.queue_max = max(self.stats.queue_max, depth)
         return True
 
+    def _submit_priority(self, event: AudienceEvent) -> bool:
+        """Orders, gifts, lottery entries: never dropped by count; past the memory cap the
+        producer waits (an ingest thread, a connector) for the hub to catch up."""
+        size = EVENT_OVERHEAD_BYTES + 4 * len(event.text) + len(event.nick)
+        with self._cond:
+            deadline = time.monotonic() + self.priority_block_s
+            while self._priority and self._priority_bytes + size > self.priority_cap_bytes:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._stopping:
+                    self._drop("priority_overflow")
+                    return False
+                self._cond.wait(remaining)
+            self._priority.append((event, size))
+            self._priority_bytes += size
+            with self._lock:
+                self.stats.priority += 1
+                self.stats.priority_max_bytes = max(
+                    self.stats.priority_max_bytes, self._priority_bytes
+                )
+            self._cond.notify_all()
+        return True
+
+    def _drop(self, cause: str) -> None:
+        with self._lock:
+            self.stats.dropped[cause] += 1
+            if cause == "queue_full":
+                self.stats.dropped_queue_full += 1
+
+    def _enters_lottery(self, event: AudienceEvent) -> bool:
+        """Would this event enter the open lottery (so it must not be lost)?"""
+        state = getattr(self.controller, "state", None)
+        if state is None or event.user is None or event.type not in ("comment", "like", "follow"):
+            return False
+        lottery = state.current_lottery()
+        return lottery is not None and self._lottery_via(event, lottery) is not None
+
+    @staticmethod
+    def _lottery_via(event: AudienceEvent, lottery: Any) -> str | None:
+        if lottery.phase != "open":
+            return None
+        via = {"comment": "comment", "like": "like", "follow": "follow"}.get(event.type)
+        rule_via = {"keyword": "comment", "like": "like", "follow": "follow"}.get(
+            lottery.entry_rule
+        )
+        if via is None or via != rule_via:
+            return None
+        if via == "comment" and (not lottery.keyword or lottery.keyword not in event.text):
+            return None
+        return via
+
+    def accounting(self) -> dict[str, int]:
+        """Where every event submitted went: ``received`` = ``accepted`` + ``duplicate`` +
+        ``coalesced`` + ``failed`` + ``dropped:<cause>`` + ``pending``; ``unaccounted`` is what
+        is left (0 unless something is wrong). ``sampled_for_overlay`` are accepted comments
+        (journaled) the overlay did not show; ``rejected`` never counted as received."""
+        with self._cond:
+            pending = len(self._normal) + len(self._priority)
+        with self._lock:
+            st = self.stats
+            out = {
+                "received": st.received,
+                "accepted": st.processed,
+                "duplicate": st.duplicates,
+                "coalesced": st.coalesced,
+                "failed": st.failed,
+                "pending": pending,
+                "sampled_for_overlay": st.sampled_for_overlay,
+                "rejected": st.rejected,
+                "priority": st.priority,
+            }
+            out.update({f"dropped:{cause}": n for cause, n in sorted(st.dropped.items())})
+            dropped = sum(st.dropped.values())
+        out["unaccounted"] = out["received"] - (
+            out["accepted"]
+            + out["duplicate"]
+            + out["coalesced"]
+            + out["failed"]
+            + dropped
+            + pending
+        )
+        return out
+
     @property
     def pending(self) -> int:
-        return self._queue.qsize()
+        with self._cond:
+            return len(self._normal) + len(self._priority)
 
     # ---- output
 
-    def subscribe(self, callback: Callable[[AudienceItem], None]) -> Callable[[], None]:
+    def subscribe(
+        self, callback: Callable[[AudienceItem], None], sampled: bool = False
+    ) -> Callable[[], None]:
+        """``sampled``: under overload this subscriber (the chat overlay) gets a sample of the
+        comments of a large batch (``overlay_quota`` of them), never fewer orders or gifts."""
         with self._lock:
             self._subscribers.append(callback)
+            if sampled:
+                self._sampled.add(id(callback))
 
         def unsubscribe() -> None:
             with self._lock:
                 if callback in self._subscribers:
                     self._subscribers.remove(callback)
+                    self._sampled.discard(id(callback))
 
         return unsubscribe
 
@@ -197,39 +332,44 @@ class AudienceHub:
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Stop the hub thread after what is queued now has been handled (up to ``timeout``)."""
         thread, self._thread = self._thread, None
         if thread is None:
             return
-        while True:  # make room for the stop marker even when the queue is full
-            try:
-                self._queue.put(_STOP, timeout=0.1)
-                break
-            except queue.Full:
-                try:
-                    self._queue.get_nowait()
-                    with self._lock:
-                        self.stats.dropped_queue_full += 1
-                except queue.Empty:
-                    pass
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
         thread.join(timeout)
+        with self._cond:
+            self._stopping = False
+
+    def _take(self, limit: int, wait: bool) -> tuple[list[AudienceEvent], dict, bool]:
+        """(events, coalesced counts, stop): the priority lane first, then the normal one."""
+        with self._cond:
+            while wait and not (self._priority or self._normal or self._coalesced):
+                if self._stopping:
+                    return [], {}, True
+                self._cond.wait()
+            batch: list[AudienceEvent] = []
+            freed = 0
+            while self._priority and len(batch) < limit:
+                event, size = self._priority.popleft()
+                freed += size
+                batch.append(event)
+            while self._normal and len(batch) < limit:
+                batch.append(self._normal.popleft())
+            if freed:
+                self._priority_bytes -= freed
+                self._cond.notify_all()  # a producer waiting on the memory cap
+            coalesced, self._coalesced = dict(self._coalesced), Counter()
+            stop = self._stopping and not (self._priority or self._normal)
+            return batch, coalesced, stop
 
     def _loop(self) -> None:
         while True:
-            first = self._queue.get()
-            if first is _STOP:
-                return
-            batch = [first]
-            stop = False
-            while len(batch) < self.batch_size:  # whatever else is queued, up to a batch
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is _STOP:
-                    stop = True
-                    break
-                batch.append(item)
-            self._process_batch(batch)
+            batch, coalesced, stop = self._take(self.batch_size, wait=True)
+            if batch or coalesced:
+                self._process_batch(batch, coalesced)
             if stop:
                 return
 
@@ -239,25 +379,22 @@ class AudienceHub:
         n = 0
         while limit is None or n < limit:
             size = self.batch_size if limit is None else min(self.batch_size, limit - n)
-            batch = []
-            while len(batch) < size:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is not _STOP:
-                    batch.append(item)
-            if not batch:
+            batch, coalesced, _ = self._take(size, wait=False)
+            if not batch and not coalesced:
                 break
-            self._process_batch(batch)
+            self._process_batch(batch, coalesced)
             n += len(batch)
         return n
 
     # ---- processing
 
-    def _process_batch(self, events: list[AudienceEvent]) -> None:
+    def _process_batch(
+        self, events: list[AudienceEvent], coalesced: dict[tuple[str, str], int] | None = None
+    ) -> None:
         """Dedupe and moderate each event, journal the new ones in one transaction, then react
         and hand them to the subscribers, in arrival order."""
+        if coalesced:
+            self._journal_coalesced(coalesced)
         items: list[AudienceItem] = []
         with self._process_lock:
             fresh: list[tuple[AudienceEvent, Any]] = []
@@ -283,14 +420,44 @@ class AudienceHub:
             return
         with self._lock:
             subscribers = list(self._subscribers)
-        for item in items:
+            sampled_ids = set(self._sampled)
+        comments = sum(1 for i in items if i.event.type == "comment")
+        step = comments / self.overlay_quota if comments > self.overlay_quota else 0.0
+        shown_every: set[int] = set()
+        if step:  # overload: an even sample of this batch's comments for the overlay
+            idx = [k for k, i in enumerate(items) if i.event.type == "comment"]
+            shown_every = {idx[int(j * step)] for j in range(self.overlay_quota)}
+            with self._lock:
+                self.stats.sampled_for_overlay += comments - len(shown_every)
+        for k, item in enumerate(items):
+            skip = bool(step) and item.event.type == "comment" and k not in shown_every
             for callback in subscribers:
+                if skip and id(callback) in sampled_ids:
+                    continue
                 try:
                     callback(item)
                 except Exception:
                     with self._lock:
                         self.stats.subscriber_errors += 1
                     log.exception("audience subscriber %r failed", callback)
+
+    def _journal_coalesced(self, coalesced: dict[tuple[str, str], int]) -> None:
+        """One ``hub.coalesced`` row per (platform, type): how many likes / joins were counted
+        instead of journaled one by one."""
+        if self._append_many is None:
+            return
+        ts = float(self.clock())
+        rows = [
+            (COALESCED_KIND, {"platform": p, "type": t, "count": n}, f"audience:{p}", ts)
+            for (p, t), n in sorted(coalesced.items())
+        ]
+        try:
+            self._append_many(rows)
+        except Exception as exc:  # noqa: BLE001 - counted; the counts stay in the stats
+            log.error("coalesced counts not journaled: %s", exc)
+            return
+        with self._lock:
+            self.stats.coalesced_rows += len(rows)
 
     def _failed(self, event: AudienceEvent) -> None:
         with self._lock:
@@ -412,15 +579,10 @@ class AudienceHub:
 
     def _lottery_entry(self, event: AudienceEvent, state: Any) -> str:
         lottery = state.current_lottery()
-        if lottery is None or lottery.phase != "open" or event.user is None:
+        if lottery is None or event.user is None:
             return ""
-        via = {"comment": "comment", "like": "like", "follow": "follow"}.get(event.type)
-        rule_via = {"keyword": "comment", "like": "like", "follow": "follow"}.get(
-            lottery.entry_rule
-        )
-        if via is None or via != rule_via:
-            return ""
-        if via == "comment" and (not lottery.keyword or lottery.keyword not in event.text):
+        via = self._lottery_via(event, lottery)
+        if via is None:
             return ""
         if event.user_key in lottery.entrants:
             return ""

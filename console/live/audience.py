@@ -64,8 +64,12 @@ class LiveAudience:
         self.hub.stop()
         self.started = False
 
-    def subscribe(self, callback: Callable[[AudienceItem], None]) -> Callable[[], None]:
-        return self.hub.subscribe(callback)
+    def subscribe(
+        self, callback: Callable[[AudienceItem], None], sampled: bool = False
+    ) -> Callable[[], None]:
+        """``sampled``: the chat overlay's feed, which takes a sample of comments under
+        overload (``AudienceHub.subscribe``)."""
+        return self.hub.subscribe(callback, sampled=sampled)
 
     def set_rehearsal(self, on: bool) -> None:
         self.host.context.rehearsal = on

@@ -192,7 +192,7 @@ class AudienceBridge(QObject):
         self._status.connect(self._on_status, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = [self.hub.subscribe(self._on_item)]
         if feed is not None:
-            self._unsubscribe.append(self.hub.subscribe(feed))
+            self._unsubscribe.append(self.hub.subscribe(feed, sampled=True))  # overlay
 
     # ---- lifecycle (UI thread)
 
