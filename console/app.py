@@ -190,8 +190,7 @@ def open_show(show_path: str | Path | None, clock: Callable[[], float] = time.ti
 
 def build_app(argv: list[str] | None = None):  # noqa: ANN201 - QApplication
     """The QApplication with theme, CJK-capable font and the language from the settings."""
-    from PySide6.QtWidgets import QApplication
-
+    from console.qt.QtWidgets import QApplication
     from console.settings import load_settings
     from console.ui.i18n import LanguageManager, ui_font
     from console.ui.style import apply_theme
@@ -208,8 +207,7 @@ def build_app(argv: list[str] | None = None):  # noqa: ANN201 - QApplication
     app.setOrganizationName("live-console")
     apply_theme(app)
     app.setFont(ui_font())
-    from PySide6.QtGui import QIcon
-
+    from console.qt.QtGui import QIcon
     from console.resources import icon_path
 
     icon = QIcon()
@@ -283,7 +281,7 @@ def build_window(
 
 
 def _can_show_dialogs() -> bool:
-    from PySide6.QtGui import QGuiApplication
+    from console.qt.QtGui import QGuiApplication
 
     return QGuiApplication.platformName() not in ("offscreen", "minimal")
 
@@ -294,8 +292,8 @@ def run_window(show_path: str | None = None, argv: list[str] | None = None) -> i
         window = build_window(app, show_path)
     except UserError as exc:
         if _can_show_dialogs():
-            from PySide6.QtCore import Qt
-            from PySide6.QtWidgets import QMessageBox
+            from console.qt.QtCore import Qt
+            from console.qt.QtWidgets import QMessageBox
 
             box = QMessageBox(
                 QMessageBox.Icon.Critical, "Live Console", f"The show could not be opened:\n\n{exc}"
@@ -306,7 +304,7 @@ def run_window(show_path: str | None = None, argv: list[str] | None = None) -> i
     window.show()
     quit_after = os.environ.get("LIVE_CONSOLE_QUIT_AFTER", "")  # smoke tests of an install
     if quit_after:
-        from PySide6.QtCore import QTimer
+        from console.qt.QtCore import QTimer
 
         try:
             QTimer.singleShot(round(float(quit_after) * 1000), window.close)

@@ -2,8 +2,9 @@
 
 No picture is decoded or encoded: packets are copied from the FLV into MP4 files
 (``movflags=+faststart``: the index first, so a clip plays while it downloads). A clip can only
-start on a keyframe, so it starts at the last keyframe at or before its segment's start — up to
-one GOP (2 s with the console's encoder) early; it ends at the first packet at or after its end
+start on a keyframe, so it starts on the keyframe of the GOP holding the first picture stamped
+at or after its segment's start (the first that can show it) — up to one GOP (2 s with the
+console's encoder) early; it ends at the first packet at or after its end
 (no keyframe is needed to stop). Timestamps are rebased so each clip starts at 0. The picture is
 the recording's, so clips are in the canvas orientation (720x1280 portrait stays portrait).
 
@@ -208,7 +209,9 @@ def cut_recording(
                 if gop_key_ms is None:
                     continue  # nothing decodable before the first keyframe
                 gop.append((packet, ms))
-                while waiting and ms >= waiting[0].start * 1000:
+                # the first picture stamped at or after the start is the first that can show
+                # the segment: the clip opens on the keyframe of its GOP (it may be that one)
+                while waiting and is_video and ms >= waiting[0].start * 1000:
                     job = waiting.pop(0)
                     index = jobs.index(job)
                     _open_out(job, inputs, (chapters or {}).get(index))

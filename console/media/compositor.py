@@ -13,11 +13,11 @@ from typing import Protocol
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
 from console.errors import UserError
 from console.media.sources import VideoSource
+from console.qt.QtCore import QRect, Qt
+from console.qt.QtGui import QColor, QFont, QImage, QPainter
 
 CANVAS_SIZES: dict[str, tuple[int, int]] = {
     "720x1280": (720, 1280),

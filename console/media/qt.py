@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from console.qt.QtGui import QFontDatabase, QGuiApplication
 
 log = logging.getLogger(__name__)
 

@@ -17,13 +17,12 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QLinearGradient, QPainter, QPainterPath, QPen
-
 from console.media.compositor import NormRect
 from console.overlays.images import ImageCache
 from console.overlays.style import OverlayStyle
 from console.overlays.text import Painter, TextBox
+from console.qt.QtCore import QPointF, QRectF, Qt
+from console.qt.QtGui import QBrush, QColor, QFont, QLinearGradient, QPainter, QPainterPath, QPen
 from console.show.state import ShowState
 
 StateGetter = Callable[[], ShowState]

@@ -6,11 +6,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath
-
 from console.media.compositor import NormRect
 from console.overlays.text import safe_text
+from console.qt.QtCore import QRectF, Qt
+from console.qt.QtGui import QColor, QFont, QImage, QPainter, QPainterPath
 
 
 @dataclass

@@ -17,12 +17,11 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath
-
 from console.audience.hub import AudienceItem
 from console.media.compositor import NormRect
 from console.overlays.text import safe_text
+from console.qt.QtCore import QRectF, Qt
+from console.qt.QtGui import QColor, QFont, QPainter, QPainterPath
 
 SHOWN_TYPES = ("comment", "order", "gift", "follow")
 #: Short platform names drawn before each line once a feed holds more than one platform.

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
-
 from console.overlays.base import (
     ShowLayer,
     countdown_seconds,
@@ -17,6 +14,8 @@ from console.overlays.base import (
     rounded,
 )
 from console.overlays.text import ALIGN_HCENTER, ALIGN_LEFT, ALIGN_VCENTER, Painter
+from console.qt.QtCore import QPointF, QRectF, Qt
+from console.qt.QtGui import QColor, QPainter, QPen
 from console.show.state import CouponState, ShowState, coupon_label
 
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor
-
 from console.overlays.base import (
     ShowLayer,
     countdown_seconds,
@@ -27,6 +24,8 @@ from console.overlays.text import (
     ALIGN_VCENTER,
     Painter,
 )
+from console.qt.QtCore import QRectF
+from console.qt.QtGui import QColor
 from console.show.money import format_money
 from console.show.state import FlashSaleState, ShowState
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path, PurePosixPath
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from console.qt.QtCore import Qt
+from console.qt.QtGui import QImage
 
 MAX_SIDE = 512  # loaded pictures are scaled down to this: overlays never draw them larger
 

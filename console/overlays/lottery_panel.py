@@ -10,9 +10,6 @@ import time
 from collections.abc import Hashable
 from typing import Any
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor
-
 from console.overlays.base import (
     ShowLayer,
     countdown_seconds,
@@ -23,6 +20,8 @@ from console.overlays.base import (
     shadowed_card,
 )
 from console.overlays.text import ALIGN_HCENTER, ALIGN_LEFT, ALIGN_VCENTER, Painter
+from console.qt.QtCore import QRectF
+from console.qt.QtGui import QColor
 from console.show.money import format_money
 from console.show.state import LotteryState, ShowState
 

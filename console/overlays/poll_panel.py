@@ -6,9 +6,6 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QPen
-
 from console.overlays.base import (
     ShowLayer,
     countdown_seconds,
@@ -18,6 +15,8 @@ from console.overlays.base import (
     shadowed_card,
 )
 from console.overlays.text import ALIGN_HCENTER, ALIGN_LEFT, ALIGN_RIGHT, ALIGN_VCENTER, Painter
+from console.qt.QtCore import QRectF
+from console.qt.QtGui import QColor, QPen
 from console.show.state import PollState, ShowState
 
 RESULTS_HOLD_S = 15.0  # results (and the quiz answer) stay up this long after the poll ends

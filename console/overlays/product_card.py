@@ -6,9 +6,6 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QPen
-
 from console.overlays.base import (
     ShowLayer,
     bar_label,
@@ -26,6 +23,8 @@ from console.overlays.text import (
     ALIGN_VCENTER,
     Painter,
 )
+from console.qt.QtCore import QRectF
+from console.qt.QtGui import QColor, QPen
 from console.show.catalog import Product
 from console.show.money import CURRENCY_SYMBOLS, format_money
 from console.show.state import ShowState

@@ -15,9 +15,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtGui import QColor, QFont
-
 from console.errors import UserError
+from console.qt.QtGui import QColor, QFont
 
 DEFAULT_FAMILIES = (
     "PingFang SC",

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (
+from console.audience.moderation import sanitize_text
+from console.qt.QtCore import QPointF, QRectF, Qt
+from console.qt.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
@@ -19,8 +20,6 @@ from PySide6.QtGui import (
     QTextLayout,
     QTextOption,
 )
-
-from console.audience.moderation import sanitize_text
 
 ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft
 ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight

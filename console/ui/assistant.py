@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import (
+from console.qt.QtCore import QEvent, Qt, Signal
+from console.qt.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
 from console.show import commands as c
 from console.show import state as st
 from console.show.journal import Event
@@ -740,7 +739,7 @@ class AssistantPanel(QWidget):
 
     def confirm_draw_while_down(self) -> bool:
         """The stream is down: viewers would not see the draw. Draw anyway? (journaled)"""
-        from PySide6.QtWidgets import QMessageBox
+        from console.qt.QtWidgets import QMessageBox
 
         answer = QMessageBox.question(
             self,

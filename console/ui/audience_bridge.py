@@ -26,8 +26,6 @@ from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-
 from console.audience.hub import AudienceHub, AudienceItem
 from console.audience.moderation import Moderator
 from console.audience.plugins import PluginContext, PluginHost, PluginStatus
@@ -36,6 +34,7 @@ from console.live.audience import pin_comment
 from console.media.compositor import NormRect
 from console.overlays.basic import BannerStyle, paint_box
 from console.overlays.chat import ChatFeed, ChatOverlayLayer, mask_name
+from console.qt.QtCore import QObject, Qt, Signal
 from console.show.actor import WINDOW, Actor
 from console.show.commands import BlockUser, UnblockUser, UnpinComment
 from console.show.journal import Event

@@ -10,12 +10,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import (
+from console.qt.QtCore import QByteArray, Qt
+from console.qt.QtGui import (
     QAction,
     QGuiApplication,
 )
-from PySide6.QtWidgets import (
+from console.qt.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from console.audience.plugins import PluginStatus
     from console.ui.audience_bridge import AudienceBridge
 
-from PySide6.QtCore import QCoreApplication as _Q
+from console.qt.QtCore import QCoreApplication as _Q
 
 log = logging.getLogger(__name__)
 

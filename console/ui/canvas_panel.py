@@ -9,9 +9,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication as _Q
-
 from console.media.compositor import NormRect
+from console.qt.QtCore import QCoreApplication as _Q
 from console.settings import (
     CanvasSettings,
 )

@@ -19,7 +19,9 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import (
+from console.audience.hub import AudienceItem
+from console.errors import UserError
+from console.qt.QtCore import (
     QAbstractListModel,
     QEvent,
     QModelIndex,
@@ -28,8 +30,8 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QFont, QGuiApplication
-from PySide6.QtWidgets import (
+from console.qt.QtGui import QAction, QColor, QFont, QGuiApplication
+from console.qt.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QFrame,
@@ -45,9 +47,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from console.audience.hub import AudienceItem
-from console.errors import UserError
 from console.ui.audience_bridge import INGEST, SIMULATED, AudienceBridge, PinnedCommentLayer
 from console.ui.plain import plain_label, plain_tooltip
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtWidgets import (
+from console.clips import ClipsResult, Session, cut_session, load_sessions, plan
+from console.errors import UserError
+from console.qt.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QListWidget,
@@ -25,9 +27,6 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QVBoxLayout,
 )
-
-from console.clips import ClipsResult, Session, cut_session, load_sessions, plan
-from console.errors import UserError
 from console.ui.plain import plain_label
 from console.ui.tasks import BackgroundTasks
 

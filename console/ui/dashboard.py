@@ -13,8 +13,10 @@ is never touched off the UI thread. Wiring (in the window):
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
+from console.analytics.html import money, pct
+from console.analytics.live import LiveSnapshot, LiveStats
+from console.qt.QtCore import Qt, QTimer, Signal
+from console.qt.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -23,9 +25,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from console.analytics.html import money, pct
-from console.analytics.live import LiveSnapshot, LiveStats
 from console.ui.plain import plain_label
 
 

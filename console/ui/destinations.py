@@ -6,22 +6,6 @@ import datetime as dt
 import time
 import uuid
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
-    QLineEdit,
-    QPushButton,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
-
 from console.errors import UserError
 from console.media.output import OutputState
 from console.platforms.presets import (
@@ -34,6 +18,21 @@ from console.platforms.presets import (
     preset_by_id,
     secure_server,
     split_push_url,
+)
+from console.qt.QtCore import QCoreApplication, QEvent, Qt, Signal
+from console.qt.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 from console.redaction import redact
 from console.settings import DestinationSettings

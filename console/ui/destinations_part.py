@@ -13,17 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QMessageBox,
-)
-
 from console.errors import UserError
 from console.live import golive
 from console.live.session import LiveSession
 from console.media.output import OutputState
 from console.platforms import credentials
 from console.platforms.presets import key_status, preset_by_id
+from console.qt.QtCore import Qt
+from console.qt.QtWidgets import (
+    QMessageBox,
+)
 from console.settings import (
     DestinationSettings,
 )
@@ -33,7 +32,7 @@ from console.ui.destinations import DestinationDialog, chinese_ui, expiry_text
 if TYPE_CHECKING:
     from console.audience.compliance import Finding
 
-from PySide6.QtCore import QCoreApplication as _Q
+from console.qt.QtCore import QCoreApplication as _Q
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,11 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
-
 from console.media.output import OutputState, OutputStats
 from console.media.pipeline import PipelineStats
 from console.media.rtmp.publisher import ROOM_CLOSE_S
+from console.qt.QtCore import QEvent
+from console.qt.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 from console.ui.plain import plain_label
 
 DROP_CAUSES = (

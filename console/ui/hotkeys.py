@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (
+from console.qt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from console.qt.QtGui import QKeySequence
+from console.qt.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
 from console.ui.plain import plain_label
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
-
+from console.qt.QtCore import QCoreApplication, QLocale, QTranslator
+from console.qt.QtGui import QFont, QFontDatabase, QGuiApplication
 from console.resources import data_dir
 
 log = logging.getLogger(__name__)

@@ -9,14 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication as _Q
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QListWidgetItem,
-)
-
 from console.media.compositor import Layer, NormRect, VideoLayer
 from console.platforms.presets import preset_by_id
+from console.qt.QtCore import QCoreApplication as _Q
+from console.qt.QtCore import Qt
+from console.qt.QtWidgets import (
+    QListWidgetItem,
+)
 from console.settings import (
     CanvasSettings,
     LayerPlacement,

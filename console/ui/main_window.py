@@ -19,18 +19,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QTimer, Signal
-from PySide6.QtWidgets import (
+from console.live import golive
+from console.live.session import LiveSession
+from console.media.compositor import Layer
+from console.qt.QtCore import QEvent, QTimer, Signal
+from console.qt.QtWidgets import (
     QDockWidget,
     QFormLayout,
     QGroupBox,
     QMainWindow,
     QMessageBox,
 )
-
-from console.live import golive
-from console.live.session import LiveSession
-from console.media.compositor import Layer
 from console.settings import (
     Settings,
 )
@@ -425,8 +424,7 @@ class MainWindow(
 
     def show_about(self) -> QMessageBox:
         """Help ▸ About: the version, as ``live-console --version`` says it."""
-        from PySide6 import __version__ as pyside_version
-
+        from console.qt import binding_version
         from console.resources import version
 
         box = QMessageBox(
@@ -436,7 +434,7 @@ class MainWindow(
             QMessageBox.StandardButton.Ok,
             self,
         )
-        box.setInformativeText(f"live-console {version()} · PySide6 {pyside_version}")
+        box.setInformativeText(f"live-console {version()} · PySide6 {binding_version()}")
         if not self.windowIcon().isNull():
             box.setIconPixmap(self.windowIcon().pixmap(64, 64))
         box.finished.connect(box.deleteLater)

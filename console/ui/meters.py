@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QHBoxLayout, QSlider, QToolButton, QVBoxLayout, QWidget
-
+from console.qt.QtCore import QRectF, QSize, Qt, Signal
+from console.qt.QtGui import QColor, QPainter, QPaintEvent
+from console.qt.QtWidgets import QHBoxLayout, QSlider, QToolButton, QVBoxLayout, QWidget
 from console.ui.plain import plain_label
 
 FLOOR_DB = -60.0

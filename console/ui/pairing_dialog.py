@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (
+from console.panel import qr
+from console.panel.pairing import Device
+from console.panel.roles import ROLES
+from console.panel.server import PanelServer
+from console.qt.QtCore import Qt, QTimer
+from console.qt.QtGui import QPixmap
+from console.qt.QtWidgets import (
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -23,11 +27,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from console.panel import qr
-from console.panel.pairing import Device
-from console.panel.roles import ROLES
-from console.panel.server import PanelServer
 from console.ui.plain import plain_label
 
 ROLE_TEXT = {

@@ -14,8 +14,8 @@ from __future__ import annotations
 import html
 from typing import Protocol
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from console.qt.QtCore import Qt
+from console.qt.QtWidgets import QLabel, QWidget
 
 
 class _HasToolTip(Protocol):

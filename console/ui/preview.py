@@ -12,11 +12,11 @@ import time
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from console.media.compositor import NormRect, VideoLayer
+from console.qt.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from console.qt.QtGui import QBrush, QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from console.qt.QtWidgets import QSizePolicy, QWidget
 from console.ui.session import MediaSession
 
 HANDLE_PX = 9

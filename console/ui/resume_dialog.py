@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
-
 from console.live.resume import ResumeOffer
+from console.qt.QtCore import QTimer
+from console.qt.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
 from console.ui.plain import plain_label
 
 

@@ -7,9 +7,9 @@ never reach the outgoing video. Next / Previous / double-click run ``AdvanceRund
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
+from console.qt.QtCore import QEvent, Qt
+from console.qt.QtGui import QFont
+from console.qt.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
 from console.show import commands as c
 from console.show.journal import Event
 from console.show.rundown import Rundown

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
 
 from console.errors import UserError
 from console.media.audio import AudioMixer, SilenceSource
@@ -25,6 +24,7 @@ from console.media.output_hub import OutputHub
 from console.media.pipeline import Pipeline, PipelineStats
 from console.media.source_specs import SourceFactory
 from console.media.sources import AudioSource, VideoSource
+from console.qt.QtCore import QObject, Signal
 from console.settings import AudioSlot, CanvasSettings
 from console.ui.tasks import BackgroundTasks
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-
 from console.errors import UserError
+from console.qt.QtCore import QObject, Qt, QTimer, Signal
 from console.show.commands import Command
 from console.show.controller import ShowController
 from console.show.journal import Event

@@ -10,11 +10,11 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import (
+from console.qt.QtCore import QByteArray, Qt
+from console.qt.QtGui import (
     QGuiApplication,
 )
-from PySide6.QtWidgets import (
+from console.qt.QtWidgets import (
     QDockWidget,
 )
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from console.show.rundown import Rundown
     from console.ui.show_bridge import ShowBridge
 
-from PySide6.QtCore import QCoreApplication as _Q
+from console.qt.QtCore import QCoreApplication as _Q
 
 log = logging.getLogger(__name__)
 

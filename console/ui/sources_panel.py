@@ -9,12 +9,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication as _Q
-from PySide6.QtWidgets import (
+from console.platforms import credentials
+from console.qt.QtCore import QCoreApplication as _Q
+from console.qt.QtWidgets import (
     QFileDialog,
 )
-
-from console.platforms import credentials
 from console.settings import (
     AudioSlot,
 )
@@ -152,7 +151,7 @@ class SourcesPanel:
             )
             spec = f"image:{path}" if path else None
         elif spec == "pick:url":
-            from PySide6.QtWidgets import QInputDialog
+            from console.qt.QtWidgets import QInputDialog
 
             text, ok = QInputDialog.getText(
                 self,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from console.qt.QtGui import QColor, QPalette
+from console.qt.QtWidgets import QApplication
 
 BG = "#15171c"
 PANEL = "#1c1f26"

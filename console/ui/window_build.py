@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import (
+from console.qt.QtCore import Qt
+from console.qt.QtGui import (
     QAction,
     QActionGroup,
     QKeySequence,
     QShortcut,
 )
-from PySide6.QtWidgets import (
+from console.qt.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
 from console.ui.canvas_panel import FPS_CHOICES
 from console.ui.destinations import DestinationsPanel
 from console.ui.health import HealthPanel

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtCore import QCoreApplication as _Q
-from PySide6.QtGui import (
+from console.errors import UserError
+from console.qt.QtCore import QByteArray, QSettings
+from console.qt.QtCore import QCoreApplication as _Q
+from console.qt.QtGui import (
     QCloseEvent,
 )
-
-from console.errors import UserError
 from console.settings import (
     config_dir,
     save_settings,

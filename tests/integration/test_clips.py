@@ -141,8 +141,10 @@ def test_two_pins_give_two_clips_that_show_their_product(tmp_path):
         assert set(labels[last + 1 :]) <= {after}
         assert len(labels) - 1 - last <= GOP_FRAMES
         assert last - first >= 3 * FPS  # held 4 s: most of it is in the clip
-        # the clip starts on a keyframe (no re-encoding: the first picture decodes)
-        assert clip.job.media_start is not None and clip.job.media_start <= clip.job.start
+        # it starts on the keyframe of the GOP holding the first picture stamped at or after
+        # the pin (a pin between two pictures shows in the next one)
+        assert clip.job.media_start is not None
+        assert clip.job.start - 2.0 - 1 / FPS <= clip.job.media_start < clip.job.start + 1 / FPS
 
     names = {p.name for p in result.files}
     assert {"show.chapters.vtt", "show.youtube.txt", "show.mp4"} <= names
