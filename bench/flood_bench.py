@@ -398,8 +398,8 @@ def run(
     import dataclasses
     import multiprocessing as mp
 
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
+    from console.qt.QtCore import QEventLoop, QTimer
+    from console.qt.QtWidgets import QApplication
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])

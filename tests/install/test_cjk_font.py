@@ -17,8 +17,8 @@ import json, re, sys
 from pathlib import Path
 from console.media.qt import ensure_gui_app, BUNDLED_CJK_FAMILY
 app = ensure_gui_app()
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QImage, QPainter, QRawFont
+from console.qt.QtCore import Qt
+from console.qt.QtGui import QFont, QFontDatabase, QFontMetrics, QImage, QPainter, QRawFont
 import console
 from console.resources import fonts_dir
 

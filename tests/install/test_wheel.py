@@ -102,7 +102,7 @@ def test_builtin_plugins_come_from_entry_points_and_manifests(installed: Install
 
 def test_translations_load_from_the_install(installed: Install) -> None:
     code = (
-        "from PySide6.QtWidgets import QApplication; app = QApplication([]); "
+        "from console.qt.QtWidgets import QApplication; app = QApplication([]); "
         "from console.ui.i18n import LanguageManager; m = LanguageManager(); "
         "print(m.set_language('zh_CN'), app.translate('MainWindow', '&Help'))"
     )
@@ -187,7 +187,7 @@ def test_version_in_crash_report_and_about_box(installed: Install) -> None:
         "box = window.show_about()\n"
         "print(box.text(), '|', box.informativeText(), '|', window.windowIcon().isNull())\n"
         "box.close()\n"
-        "from PySide6.QtCore import QTimer\n"  # close as the app does: pipeline and threads first
+        "from console.qt.QtCore import QTimer\n"  # close as the app does: pipeline and threads first
         "window.show(); QTimer.singleShot(0, window.close); app.exec()\n"
     )
     first, about = installed.run_python(code, timeout=180).stdout.splitlines()[-2:]

@@ -12,11 +12,11 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import Qt as QtGui_Qt  # mightBeRichText lives in QtGui
-from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QLabel, QListWidget, QWidget
 
+from console.qt.QtCore import Qt
+from console.qt.QtGui import Qt as QtGui_Qt  # mightBeRichText lives in QtGui
+from console.qt.QtGui import QTextDocument
+from console.qt.QtWidgets import QLabel, QListWidget, QWidget
 from console.show.catalog import Catalog
 from console.ui.plain import plain_label, plain_tooltip
 from tests.ui.audience_helpers import comment, write_audience_prefs

@@ -14,8 +14,7 @@ def write_audience_prefs(**values: object) -> None:
     Most window tests want a quiet room: ``write_audience_prefs(simulated=False)`` keeps the
     simulated audience (and its orders and lottery entries) out of their journal.
     """
-    from PySide6.QtCore import QSettings
-
+    from console.qt.QtCore import QSettings
     from console.settings import config_dir
 
     qs = QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)

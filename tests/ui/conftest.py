@@ -9,7 +9,7 @@ import pytest
 
 @pytest.fixture
 def console_app(qapp):  # noqa: ANN001, ANN201 - pytest-qt's QApplication
-    from PySide6.QtWidgets import QApplication
+    from console.qt.QtWidgets import QApplication
 
     if not isinstance(qapp, QApplication):
         pytest.fail(

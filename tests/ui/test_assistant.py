@@ -51,8 +51,8 @@ def capture_frames(window) -> dict:  # noqa: ANN001
 
 def render_alone(lay, width: int, height: int) -> np.ndarray:  # noqa: ANN001
     """The layer painted on its own, as the compositor does (premultiplied BGRA)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QImage, QPainter
+    from console.qt.QtCore import Qt
+    from console.qt.QtGui import QImage, QPainter
 
     _, _, w, h = lay.rect.to_pixels(width, height)
     image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)

@@ -137,7 +137,7 @@ def test_local_ingest_from_the_menu_and_plugin_failures(make_window, qtbot) -> N
     window.ingest_action.setChecked(True)
     qtbot.waitUntil(lambda: window.audience.running("local_ingest"), timeout=5000)
     assert f"127.0.0.1:{port}" in window.ingest_status_action.text()
-    from PySide6.QtGui import QGuiApplication
+    from console.qt.QtGui import QGuiApplication
 
     QGuiApplication.clipboard().clear()
     window.ingest_token_action.trigger()  # Audience ▸ Copy ingest token

@@ -102,7 +102,7 @@ def test_chat_panel_lists_filters_flags_blocks_and_pins(make_window, qtbot) -> N
     assert not pinned.visible
 
     # quick replies: copied to the clipboard and logged (we cannot post to the platforms)
-    from PySide6.QtGui import QGuiApplication
+    from console.qt.QtGui import QGuiApplication
 
     chat.replies.setCurrentRow(1)
     chat.copy_button.click()

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import av
 import cv2
-from PySide6.QtWidgets import QDialogButtonBox
 
 from console.live.resume import find_offer
+from console.qt.QtWidgets import QDialogButtonBox
 from console.show.journal import Event
 from console.ui.clips_dialog import ClipsDialog
 from console.ui.resume_dialog import ResumeDialog

@@ -150,8 +150,7 @@ def test_settings_migration_hook(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_ui_font_covers_chinese(console_app) -> None:  # noqa: ANN001
-    from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QRawFont
-
+    from console.qt.QtGui import QColor, QFontMetrics, QImage, QPainter, QRawFont
     from console.ui.i18n import CJK_SAMPLE, ui_font
 
     font = ui_font()

@@ -86,7 +86,7 @@ def test_go_live_to_nginx_health_and_recording(
 
     # switch the video source while live: the stream goes on
     image = tmp_path / "card.png"
-    from PySide6.QtGui import QColor, QImage
+    from console.qt.QtGui import QColor, QImage
 
     img = QImage(360, 640, QImage.Format.Format_RGB32)
     img.fill(QColor("#3060a0"))
@@ -183,8 +183,7 @@ def test_language_switch_changes_labels(make_window, qtbot) -> None:  # noqa: AN
 
 
 def test_landscape_canvas_and_layout_editing(make_window, qtbot) -> None:  # noqa: ANN001
-    from PySide6.QtCore import QPoint, Qt
-
+    from console.qt.QtCore import QPoint, Qt
     from console.settings import CanvasSettings, load_settings
 
     window = make_window()

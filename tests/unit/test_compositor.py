@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
-from PySide6.QtGui import QColor
 
 from console.errors import UserError
 from console.media.compositor import Compositor, NormRect, Scene, VideoLayer, parse_canvas
+from console.qt.QtGui import QColor
 
 pytestmark = pytest.mark.usefixtures("gui_app")
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont
 
 from console.media.compositor import Compositor, NormRect, Scene, VideoLayer, bgra_to_i420
 from console.media.image import ImageSource
+from console.qt.QtCore import QRectF, Qt
+from console.qt.QtGui import QColor, QFont
 from console.show import commands as c
 from console.show.controller import ShowController
 from console.show.demo import copy_demo_show

@@ -3,7 +3,8 @@
 import sys
 
 import pytest
-from PySide6.QtGui import QColor, QImage, QPainter
+
+from console.qt.QtGui import QColor, QImage, QPainter
 
 pytestmark = pytest.mark.usefixtures("gui_app")
 

@@ -138,7 +138,7 @@ def test_screenshot_of_the_overlay() -> None:
             return 0
 
         def paint(self, painter, w, h, t):
-            from PySide6.QtGui import QColor, QLinearGradient
+            from console.qt.QtGui import QColor, QLinearGradient
 
             g = QLinearGradient(0, 0, 0, h)
             g.setColorAt(0, QColor("#2b5876"))

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QImage, QPainter
 
 from console.audience.events import EventError, parse_event
 from console.audience.hub import AudienceItem
 from console.media.compositor import NormRect
 from console.overlays.chat import ChatFeed, ChatOverlayLayer, platform_badge
+from console.qt.QtGui import QImage, QPainter
 
 pytestmark = pytest.mark.usefixtures("gui_app")
 
