@@ -181,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console.audience.cli import register as register_audience
 
     register_audience(sub, COMMANDS)
+    from console.rehearse import register as register_rehearse
+
+    register_rehearse(sub, COMMANDS)
     from console.analytics.cli import register as register_analytics
 
     register_analytics(sub, COMMANDS)

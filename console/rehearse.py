@@ -18,15 +18,18 @@ copy. No media pipeline runs, so no ``health.*`` samples are journaled.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import hashlib
 import random
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from console.analytics.facts import SESSION_STARTED
 from console.errors import UserError
@@ -236,3 +239,82 @@ def _draw_due(controller, now: float, draw) -> None:  # noqa: ANN001
         if lottery.phase == "closed" and now >= lottery.draw_at:
             with contextlib.suppress(UserError):  # refused: tried again next second
                 controller.execute(draw(lottery.lottery_id), actor="rehearse")
+
+
+# the ``rehearse`` command (console/cli.py calls register with its sub-parsers)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if not 0 < value <= 24 * 3600:
+        raise argparse.ArgumentTypeError(f"bad duration '{text}': give seconds from 1 to 86400")
+    return value
+
+
+def _speed(text: str) -> float:
+    if text.lower() in ("max", "0", "inf"):
+        return 0.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"bad speed '{text}': give a factor > 0, e.g. 60, or max")
+    return value
+
+
+def register(subparsers: Any, commands: dict[str, Callable[[argparse.Namespace], int]]) -> None:
+    r = subparsers.add_parser(
+        "rehearse",
+        help="run a show headless against a simulated audience and journal everything",
+    )
+    r.add_argument("show", metavar="SHOW", help="show folder (fresh: nothing journaled yet)")
+    r.add_argument("--duration", type=_seconds, required=True, help="show seconds to simulate")
+    r.add_argument("--audience", choices=["simulated"], default="simulated")
+    r.add_argument("--seed", type=int, default=1, help="same seed, same rehearsal (default 1)")
+    r.add_argument(
+        "--speed", type=_speed, default=1.0, help="× real time (default 1); max = as fast as it can"
+    )
+    r.add_argument(
+        "--viewers",
+        type=int,
+        help="simulated room size: viewers watching at once (default: the show.json rehearsal block, else 50)",
+    )
+    r.add_argument(
+        "--start", type=float, metavar="EPOCH", help="simulated start time (default now)"
+    )
+    r.add_argument("--copy-to", metavar="DIR", help="rehearse a fresh copy of SHOW in DIR")
+    commands["rehearse"] = cmd_rehearse
+
+
+def cmd_rehearse(args: argparse.Namespace) -> int:
+    if args.viewers is not None and not 1 <= args.viewers <= 100_000:
+        raise UserError("--viewers: give 1 … 100000")
+    tty = sys.stderr.isatty()
+
+    def progress(done: float, total: float) -> None:
+        if tty and int(done) % 30 == 0:
+            print(f"\rrehearsing… {done:.0f}/{total:.0f} s", end="", file=sys.stderr, flush=True)
+
+    print(
+        "REHEARSAL: simulated audience, nothing leaves this machine "
+        "(faked audience events are for rehearsals only)",
+        file=sys.stderr,
+    )
+    result = rehearse(
+        args.show,
+        args.duration,
+        seed=args.seed,
+        speed=args.speed,
+        start=args.start,
+        viewers=args.viewers,
+        copy_to=args.copy_to,
+        progress=progress,
+    )
+    if tty:
+        print(file=sys.stderr)
+    print(result.summary())
+    return 0

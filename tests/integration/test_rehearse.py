@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from console.analytics.cli import register
 from console.errors import UserError
+from console.rehearse import register as register_rehearse
 from console.rehearse import rehearse
 from console.show.demo import copy_demo_show
 from console.show.journal import Journal
@@ -104,7 +104,7 @@ def test_cli_rehearse(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     show = copy_demo_show(tmp_path / "show")
     parser = argparse.ArgumentParser()
     commands: dict = {}
-    register(parser.add_subparsers(dest="command"), commands)
+    register_rehearse(parser.add_subparsers(dest="command"), commands)
     args = parser.parse_args(
         ["rehearse", str(show), "--duration", "90", "--speed", "max", "--seed", "4"]
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from console.analytics.cli import register
+from console.analytics.cli import register as register_analytics
 from console.analytics.report import write_report
 from console.rehearse import rehearse
 from console.show.demo import copy_demo_show
@@ -156,7 +156,7 @@ def test_cli_report_html_csv_and_orders(tmp_path: Path, capsys: pytest.CaptureFi
     orders.write_text("订单号,商品ID,数量,金额\no1,CUP-316-500,1,89\n", encoding="utf-8")
     parser = argparse.ArgumentParser()
     commands: dict = {}
-    register(parser.add_subparsers(dest="command"), commands)
+    register_analytics(parser.add_subparsers(dest="command"), commands)
     args = parser.parse_args(
         [
             "report",
