@@ -706,7 +706,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 print(f"recording: {path}", file=sys.stderr)
 
         if control is not None:
-            server = _control_server(controller, live, go_live, control, password)
+            server = _control_server(
+                controller, live, go_live, control, password, overlays, canvas, folder
+            )
             print(f"control: {server.url}", file=sys.stderr)
         freeze_startup_heap()
         if args.go_live or pending:
@@ -768,30 +770,35 @@ def _resume_offer(args, live, settings, dests, keys):  # noqa: ANN001, ANN202
     return [offer], dests, keys
 
 
-def _control_server(controller, live, go_live, address, password):  # noqa: ANN001, ANN202
-    """The obs-websocket control server over the running show (start/stop stream → the
-    LiveSession, journaled with the actor ``control``)."""
+def _control_server(controller, live, go_live, address, password, overlays, canvas, folder):  # noqa: ANN001, ANN202, E501
+    """The obs-websocket control server over the running show: the live core's target
+    (console/live/control_target.py): stream → the LiveSession (actor ``control:<client>``),
+    record → a local recording in the show's recordings/, scene items → the overlay layers,
+    inputs → the engine's mix."""
     from console.control.obsws import ObsWebSocketServer
-    from console.control.show_target import OutputHooks, ShowTarget
-    from console.show.actor import Actor
+    from console.live.control_target import LiveControlTarget, engine_parts
+    from console.live.outputs import recording_path
 
-    who = Actor("control")
-
-    def stats() -> dict:
-        outs = live.output_stats()
-        return {
-            "bytes": sum(o.bytes_sent for o in outs),
-            "reconnecting": any(o.state.name == "RECONNECTING" for o in outs),
-        }
-
-    def stop() -> str | None:
-        path = live.recording
+    def stop(who) -> None:  # noqa: ANN001 - Actor
         live.stop_live(who, reason="control")
-        return str(path) if path else None
 
-    target = ShowTarget(
-        controller, stream=OutputHooks(lambda: go_live(who), stop, stats), scenes=None
+    parts = engine_parts(
+        lambda: live.engine,
+        overlays,
+        go_live,
+        stop,
+        canvas.orientation,
+        lambda: recording_path("recording", folder.recordings_dir),
     )
+    target = LiveControlTarget(controller, live, parts)
+    previous = live.on_live
+
+    def on_live(on: bool) -> None:
+        if previous is not None:
+            previous(on)
+        target.live_changed(on)
+
+    live.on_live = on_live
     server = ObsWebSocketServer(target, password, host=address[0], port=address[1])
     server.start()
     return server

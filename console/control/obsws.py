@@ -295,6 +295,10 @@ class ObsWebSocketServer:
     def stats(self) -> dict[str, int]:
         return dict(self._server.stats) if self._server is not None else {}
 
+    def clients(self) -> list[str]:
+        """The names of the identified clients connected now (the window's indicator)."""
+        return sorted(x.info.client for x in list(self._sessions) if x.identified)
+
     def close(self) -> None:
         server, self._server = self._server, None
         if server is None:

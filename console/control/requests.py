@@ -180,6 +180,12 @@ def _output(status: OutputStatus, stream: bool) -> dict[str, Any]:
             outputSkippedFrames=int(status.skipped_frames),
             outputTotalFrames=int(status.total_frames),
         )
+        if status.target_bps:  # ours, besides OBS's fields: the adaptive bitrate
+            data.update(
+                outputLinkEstimateBps=status.link_bps,
+                outputTargetBitrateBps=int(status.target_bps),
+                outputBitrateReason=status.bitrate_reason,
+            )
     else:
         data["outputPaused"] = status.paused
     return data
@@ -241,20 +247,20 @@ def get_stream_status(target: ControlTarget, data: dict[str, Any], s: Session) -
 def start_stream(target: ControlTarget, data: dict[str, Any], s: Session) -> None:
     if target.stream_status().active:
         raise RequestFailed(OUTPUT_RUNNING, "The stream output is already running.")
-    target.start_stream()
+    target.start_stream(client=s.client)
 
 
 def stop_stream(target: ControlTarget, data: dict[str, Any], s: Session) -> None:
     if not target.stream_status().active:
         raise RequestFailed(OUTPUT_NOT_RUNNING, "The stream output is not running.")
-    target.stop_stream()
+    target.stop_stream(client=s.client)
 
 
 def toggle_stream(target: ControlTarget, data: dict[str, Any], s: Session) -> dict[str, Any]:
     if target.stream_status().active:
-        target.stop_stream()
+        target.stop_stream(client=s.client)
         return {"outputActive": False}
-    target.start_stream()
+    target.start_stream(client=s.client)
     return {"outputActive": True}
 
 
@@ -265,20 +271,20 @@ def get_record_status(target: ControlTarget, data: dict[str, Any], s: Session) -
 def start_record(target: ControlTarget, data: dict[str, Any], s: Session) -> None:
     if target.record_status().active:
         raise RequestFailed(OUTPUT_RUNNING, "The record output is already running.")
-    target.start_record()
+    target.start_record(client=s.client)
 
 
 def stop_record(target: ControlTarget, data: dict[str, Any], s: Session) -> dict[str, Any]:
     if not target.record_status().active:
         raise RequestFailed(OUTPUT_NOT_RUNNING, "The record output is not running.")
-    return {"outputPath": target.stop_record()}
+    return {"outputPath": target.stop_record(client=s.client)}
 
 
 def toggle_record(target: ControlTarget, data: dict[str, Any], s: Session) -> dict[str, Any]:
     if target.record_status().active:
-        target.stop_record()
+        target.stop_record(client=s.client)
         return {"outputActive": False}
-    target.start_record()
+    target.start_record(client=s.client)
     return {"outputActive": True}
 
 

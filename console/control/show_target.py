@@ -52,6 +52,9 @@ class OutputHooks:
     start: Callable[[], None]
     stop: Callable[[], str | None]
     stats: Callable[[], dict[str, Any]] | None = None
+    #: ``start(client)`` / ``stop(client)``: the hooks take the calling client's name (for the
+    #: journal's actor ``control:<client>``)
+    with_client: bool = False
 
 
 class _Output:
@@ -169,20 +172,20 @@ class ShowTarget:
     def stream_status(self) -> OutputStatus:
         return self._stream.status()
 
-    def start_stream(self) -> None:
-        self._start(self._stream, "StreamStateChanged")
+    def start_stream(self, client: str = "obs-websocket") -> None:
+        self._start(self._stream, "StreamStateChanged", client)
 
-    def stop_stream(self) -> None:
-        self._stop_output(self._stream, "StreamStateChanged")
+    def stop_stream(self, client: str = "obs-websocket") -> None:
+        self._stop_output(self._stream, "StreamStateChanged", client)
 
     def record_status(self) -> OutputStatus:
         return self._record.status()
 
-    def start_record(self) -> None:
-        self._start(self._record, "RecordStateChanged")
+    def start_record(self, client: str = "obs-websocket") -> None:
+        self._start(self._record, "RecordStateChanged", client)
 
-    def stop_record(self) -> str:
-        return self._stop_output(self._record, "RecordStateChanged")
+    def stop_record(self, client: str = "obs-websocket") -> str:
+        return self._stop_output(self._record, "RecordStateChanged", client)
 
     def _state_event(self, output: _Output, event_type: str, state: str, active: bool) -> None:
         data: dict[str, Any] = {"outputActive": active, "outputState": state}
@@ -190,14 +193,14 @@ class ShowTarget:
             data["outputPath"] = output.path or None
         self._emit(event_type, data)
 
-    def _start(self, output: _Output, event_type: str) -> None:
+    def _start(self, output: _Output, event_type: str, client: str = "obs-websocket") -> None:
         hooks = output.require()
         with self._lock:
             if output.started is not None:
                 raise ControlError(rq.OUTPUT_RUNNING, f"the {output.name} is already running")
             self._state_event(output, event_type, "OBS_WEBSOCKET_OUTPUT_STARTING", False)
             try:
-                hooks.start()
+                hooks.start(client) if hooks.with_client else hooks.start()
             except Exception:
                 self._state_event(output, event_type, "OBS_WEBSOCKET_OUTPUT_STOPPED", False)
                 raise
@@ -205,14 +208,15 @@ class ShowTarget:
             output.path = ""
             self._state_event(output, event_type, "OBS_WEBSOCKET_OUTPUT_STARTED", True)
 
-    def _stop_output(self, output: _Output, event_type: str) -> str:
+    def _stop_output(self, output: _Output, event_type: str, client: str = "obs-websocket") -> str:
         hooks = output.require()
         with self._lock:
             if output.started is None:
                 raise ControlError(rq.OUTPUT_NOT_RUNNING, f"the {output.name} is not running")
             self._state_event(output, event_type, "OBS_WEBSOCKET_OUTPUT_STOPPING", True)
             try:
-                output.path = str(hooks.stop() or "")
+                stopped = hooks.stop(client) if hooks.with_client else hooks.stop()
+                output.path = str(stopped or "")
             finally:
                 output.started = None
                 self._state_event(output, event_type, "OBS_WEBSOCKET_OUTPUT_STOPPED", False)

@@ -122,6 +122,15 @@ class PipelineEngine:
                 self.pipeline.remove_output(out)
         return direct + self.hub.detach_all()
 
+    def remove_output(self, output: Output) -> None:
+        """Detach one output (the caller stops it); the others and the encode go on."""
+        if output in self._direct:
+            self._direct.remove(output)
+            if self.pipeline is not None:
+                self.pipeline.remove_output(output)
+            return
+        self.hub.detach(output)
+
     def media_epoch(self) -> float | None:
         """The epoch time of media time 0 (clips map the journal's times into a recording)."""
         if self.pipeline is None or not self.pipeline.clock.started:

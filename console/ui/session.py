@@ -337,6 +337,10 @@ class WindowEngine:
     def remove_outputs(self) -> list[Output]:
         return self.session.hub.detach_all()
 
+    def remove_output(self, output: Output) -> None:
+        """Detach one output (a remote StartRecord's recording); the others go on."""
+        self.session.hub.detach(output)
+
     def output_stats(self) -> list[Any]:
         return self.session.hub.output_stats()
 

@@ -150,8 +150,26 @@ def test_a_control_client_takes_the_headless_show_live_and_off(nginx_rtmp, tmp_p
         try:
             cl.start_stream()
             assert wait_for(lambda: "local-1:live" in text(log), 30), text(log)
-            assert cl.get_stream_status().output_active
+            status = cl.get_stream_status()
+            assert status.output_active and status.output_bytes > 0
+            # scene items are the overlay layers, inputs the engine's mix, record a recording
+            scene = cl.get_current_program_scene().scene_name
+            items = {i["sourceName"]: i for i in cl.get_scene_item_list(scene).scene_items}
+            card = items["product_card"]
+            cl.set_scene_item_enabled(scene, card["sceneItemId"], False)
+            items = {i["sourceName"]: i for i in cl.get_scene_item_list(scene).scene_items}
+            assert items["product_card"]["sceneItemEnabled"] is False
+            inputs = [i["inputName"] for i in cl.get_input_list().inputs]
+            assert inputs
+            cl.set_input_mute(inputs[0], True)
+            assert cl.get_input_mute(inputs[0]).input_muted is True
+            assert cl.get_record_status().output_active  # the rehearsal records
             cl.stop_stream()
+            assert wait_for(lambda: not cl.get_stream_status().output_active, 30)
+            cl.start_record()
+            assert cl.get_record_status().output_active
+            extra = Path(cl.stop_record().output_path)
+            assert extra.parent == show / "recordings" and extra.stat().st_size > 0
         finally:
             cl.disconnect()
         proc.send_signal(signal.SIGTERM)
@@ -162,6 +180,11 @@ def test_a_control_client_takes_the_headless_show_live_and_off(nginx_rtmp, tmp_p
             proc.wait()
     assert "correct horse battery" not in text(log)
     rows = journal(show)
-    assert ("session.started", "control") in rows and ("session.ended", "control") in rows
+    started = [a for k, a in rows if k == "session.started"]
+    ended = [a for k, a in rows if k == "session.ended"]
+    # the client's name reaches the actor: control:<User-Agent product>
+    assert len(started) == 1 and started[0].startswith("control:"), rows
+    assert ended == started, rows
     assert ("session.ended", "run") not in rows  # the client had ended it already
     assert len(list((show / "recordings").glob("rehearsal-*.flv"))) == 1
+    assert len(list((show / "recordings").glob("recording-*.flv"))) == 1
