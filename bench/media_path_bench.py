@@ -1,6 +1,7 @@
 """Benchmark: where a frame's CPU goes on the media path, per source kind and canvas.
 
     .venv/bin/python -m bench.media_path_bench --frames 300
+    .venv/bin/python -m bench.media_path_bench --ffmpeg      # + the ffmpeg CLI on the file
     .venv/bin/python -m bench.media_path_bench --threads     # x264 sliced vs frame threads
 
 Measure on a quiet machine: the numbers are CPU time, and another process on the same cores
@@ -155,6 +156,25 @@ def bench_stages(
     return out
 
 
+def bench_ffmpeg_file(size: str, frames: int, workdir: Path) -> float:
+    """The floor for the file row: the ffmpeg CLI decoding the same file and encoding it with
+    the same x264 settings (no overlays, no network), CPU ms per frame."""
+    w, h = (int(v) for v in size.split("x"))
+    clip, _ = make_inputs(workdir, w, h)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rate = BITRATES[size]
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-stream_loop", "-1", "-i", str(clip),
+         "-frames:v", str(frames), "-an", "-c:v", "libx264", "-preset", "veryfast",
+         "-tune", "zerolatency", "-b:v", str(rate), "-maxrate", str(rate), "-bufsize", str(rate),
+         "-g", "60", "-f", "flv", "-y", os.devnull],
+        check=True,
+    )  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return 1000 * cpu / frames
+
+
 def bench_threads(frames: int, workdir: Path) -> list[dict[str, float | str]]:
     """x264 sliced threads vs frame threads on the same composited frames at the same bitrate."""
     import av
@@ -230,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sources", default="testpattern,image,file")
     ap.add_argument("--threads", action="store_true", help="x264 sliced vs frame threads")
     ap.add_argument(
+        "--ffmpeg", action="store_true", help="after each file row, the ffmpeg CLI on the same file"
+    )
+    ap.add_argument(
         "--path",
         choices=("yuv", "bgra"),
         default="yuv",
@@ -259,6 +282,13 @@ def main(argv: list[str] | None = None) -> int:
                     f"| {r['encode']:.2f} | {r['process']:.2f} |",
                     flush=True,
                 )
+                if kind == "file" and args.ffmpeg:
+                    floor = bench_ffmpeg_file(size, args.frames, workdir)
+                    print(
+                        f"| ffmpeg CLI, same file, no overlays | {size} | | | | {floor:.2f} "
+                        f"(ours ×{r['process'] / floor:.2f}) |",
+                        flush=True,
+                    )
     return 0
 
 
