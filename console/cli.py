@@ -166,6 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--ingest", metavar="HOST:PORT", help="local audience ingest (HTTP/WebSocket)")
     r.add_argument("--control", metavar="HOST:PORT", help="obs-websocket control server")
     r.add_argument(
+        "--panel",
+        metavar="HOST:PORT",
+        help="phone panel (loopback, e.g. 127.0.0.1:8766; 0.0.0.0:PORT: phones on the LAN)",
+    )
+    r.add_argument(
         "--control-password-file", metavar="FILE", help="the control password (first line)"
     )
     r.add_argument("--duration", type=_positive_duration, help="stop after SECONDS")
@@ -603,6 +608,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _setup_logging([], args.verbose)
     ingest = _host_port(args.ingest, "--ingest") if args.ingest else None
     control = _host_port(args.control, "--control") if args.control else None
+    panel_at = _host_port(args.panel, "--panel") if args.panel else None
     password = None
     if control is not None:
         if not args.control_password_file:
@@ -621,6 +627,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     folder, controller = open_show(args.show)
     audience = None
     server = None
+    panel = None
     live = None
     stop, restore = _stop_on_signals()
     try:
@@ -710,6 +717,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 controller, live, go_live, control, password, overlays, canvas, folder
             )
             print(f"control: {server.url}", file=sys.stderr)
+        if panel_at is not None:
+            panel = _panel_server(controller, audience, live, go_live, panel_at)
         freeze_startup_heap()
         if args.go_live or pending:
             go_live(actor)
@@ -724,6 +733,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.close()
+        if panel is not None:
+            panel.close()
         recording = live.recording if live is not None else None
         if live is not None:
             live.close(actor, reason="stopped")
@@ -801,6 +812,43 @@ def _control_server(controller, live, go_live, address, password, overlays, canv
     live.on_live = on_live
     server = ObsWebSocketServer(target, password, host=address[0], port=address[1])
     server.start()
+    return server
+
+
+def _panel_server(controller, audience, live, go_live, address):  # noqa: ANN001, ANN202
+    """The phone panel over the running show (console/live/panel_target.py): the show's
+    audience hub, health from the LiveSession; prints each role's QR and short code."""
+    from console.live.panel_target import LivePanelTarget
+    from console.panel.pairing import PairingStore
+    from console.panel.qr import terminal_text
+    from console.panel.roles import ROLES
+    from console.panel.server import PanelServer
+
+    def stop(who) -> None:  # noqa: ANN001 - Actor
+        live.stop_live(who, reason="panel")
+
+    target = LivePanelTarget(controller, audience.hub, live, go_live, stop)
+    previous = live.on_live
+
+    def on_live(on: bool) -> None:
+        if previous is not None:
+            previous(on)
+        target.live_changed(on)
+
+    live.on_live = on_live
+    host, port = address
+    lan = host in ("0.0.0.0", "::")
+    server = PanelServer(target, PairingStore(), host=host, port=port, lan=lan)
+    server.start()
+    print(
+        f"panel: {server.base_url}/panel/" + (" (LAN: phones on this network)" if lan else ""),
+        file=sys.stderr,
+    )
+    for role in ROLES:
+        url = server.pairing_url(role)
+        code = server.store.code_for(role).code
+        print(f"panel {role}: code {code} (10 minutes, once) — {url}", file=sys.stderr)
+        print(terminal_text(url), file=sys.stderr)
     return server
 
 
