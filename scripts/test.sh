@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports  # who may import what: [tool.importlinter] in pyproject.toml
 exec .venv/bin/python -m pytest "$@"
