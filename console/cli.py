@@ -250,7 +250,7 @@ class _DemoShow:
     def __init__(self, canvas: tuple[int, int]) -> None:
         import tempfile
 
-        from console.app import rehearsal_layer, show_layers
+        from console.overlays.composition import rehearsal_layer, show_layers
         from console.settings import CanvasSettings
         from console.show.commands import AdvanceRundown
         from console.show.controller import ShowController
@@ -596,14 +596,15 @@ def _run_destinations(args: argparse.Namespace, settings) -> tuple[list, dict]: 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     """``live-console run SHOW``: the show's process without a window (see docs/ui.md)."""
-    from console.app import open_show, overlays_for
     from console.live.audience import LiveAudience
     from console.live.engine import EngineSpec
     from console.live.session import LiveSession
     from console.overlays.chat import ChatFeed
+    from console.overlays.composition import overlays_for
     from console.runtime import freeze_startup_heap
     from console.settings import load_settings
     from console.show.actor import Actor
+    from console.show.opening import open_show
 
     _setup_logging([], args.verbose)
     ingest = _host_port(args.ingest, "--ingest") if args.ingest else None
@@ -631,7 +632,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     live = None
     stop, restore = _stop_on_signals()
     try:
-        from console.ui.audience_bridge import DEFAULT_BLOCKED_WORDS
+        from console.audience.moderation import DEFAULT_BLOCKED_WORDS
 
         audience = LiveAudience(
             controller, blocked_words=DEFAULT_BLOCKED_WORDS, rehearsal=rehearsal

@@ -296,7 +296,9 @@ class DestinationsPart:
             else _Q.translate("MainWindow", "Go live")
         )
         self.last_confirmation = text
-        if not self.confirm(title, text):
+        # a remote device's Start is its own confirmation (as in OBS): no dialog on this screen
+        remote = self.go_live_actor.kind in ("control", "panel")
+        if not remote and not self.confirm(title, text):
             self.going_live = False
             self._refresh_mode()
             return

@@ -52,6 +52,7 @@ from console.ui.audience_menu import AudienceMenu, AudiencePrefs
 from console.ui.canvas_panel import FPS_CHOICES, RESOLUTIONS, CanvasPanel
 from console.ui.destinations_part import DestinationsPart, highlighted_html, recording_path
 from console.ui.layers_panel import LayersPanel, LayoutStore, layer_enabled
+from console.ui.remote_part import RemotePart
 from console.ui.show_docks import ShowDocks
 from console.ui.sources_panel import SourcesPanel
 from console.ui.window_build import WindowBuild
@@ -82,6 +83,7 @@ class MainWindow(
     LayersPanel,
     CanvasPanel,
     DestinationsPart,
+    RemotePart,
     WindowState,
     QMainWindow,
 ):
@@ -150,6 +152,7 @@ class MainWindow(
 
         self._build_ui()
         self._build_menus()
+        self._build_remote()  # Console ▸ Remote control, Phone panel (remote_part)
         self._bind_hotkeys()
         self._apply_layout(self.settings.canvas)
         self.destinations.set_destinations(self.settings.destinations)
@@ -218,6 +221,7 @@ class MainWindow(
         self.console_menu.setTitle(self.tr("&Console"))
         self.rehearsal_action.setText(self.tr("&Rehearsal mode (nothing leaves this machine)"))
         self.quit_action.setText(self.tr("&Quit"))
+        self._retranslate_remote()
         self.language_menu.setTitle(self.tr("&Language"))
         self.language_actions[""].setText(self.tr("System language"))
         self.view_menu.setTitle(self.tr("&View"))

@@ -96,6 +96,7 @@ class WindowState:
         if self._save_timer.isActive():  # something changed while the pipeline stopped
             self._save_timer.stop()
             self.save_now()
+        self._close_remote()  # remote control and the phone panel (remote_part)
         if self.audience is not None:  # plugins and the hub thread stop before the journal
             self._save_audience_prefs()
             self.audience.stop()
