@@ -411,8 +411,9 @@ def run(
     from console.media.encoder import EncoderSettings
     from console.media.pipeline import Pipeline
     from console.media.rtmp import RtmpPublisher
+    from console.overlays.audience_layers import audience_layers
     from console.overlays.chat import ChatFeed
-    from console.ui.audience_bridge import AudienceBridge, audience_layers
+    from console.ui.audience_bridge import AudienceBridge
     from console.ui.chat_panel import ChatPanel
     from tests.fixtures.rtmp_servers import running_nginx
 

@@ -4,7 +4,7 @@ The composition roots describe the overlays as an
 :class:`~console.media.process_engine.OverlayPlan` naming :func:`mirrored_overlays`; the child
 calls it with its :class:`~console.media.engine_worker.StateMirror` (the newest ``ShowState``,
 the show's clock and the last chat lines, as the parent sent them). The layers are the same
-classes the in-process engine draws (``console.app.overlays_for``).
+classes the in-process engine draws (``console.overlays.composition.overlays_for``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def mirrored_overlays(
 ) -> list[Any]:
     """The show's layers (when ``images_dir``, the show folder, is given), the chat overlay and
     pinned comment (``chat``), and the rehearsal badge (``rehearsal``: shown or not; None: none)."""
-    from console.app import rehearsal_layer
+    from console.overlays.composition import rehearsal_layer
     from console.overlays.show_layers import build_show_layers, orientation_of
 
     canvas = (spec.width, spec.height)
@@ -35,7 +35,7 @@ def mirrored_overlays(
             mirror.get_state, mirror.now, canvas, Path(images_dir), layout=layout
         )
     if chat:
-        from console.ui.audience_bridge import audience_layers
+        from console.overlays.audience_layers import audience_layers
 
         layers += audience_layers(mirror.feed, orientation, state=mirror.get_state)
     if rehearsal is not None:

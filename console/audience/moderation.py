@@ -23,6 +23,10 @@ MAX_MARKS = 2  # combining marks kept after one base character
 _KEEP_FORMAT = {"\u200d"}  # zero-width joiner: emoji sequences (👨‍👩‍👧) need it
 _ELLIPSIS = "…"
 
+#: Words hidden from the stream by default: moving buyers off the platform (加微信, VX, 私聊)
+#: breaks every platform's rules. Operators extend the list (Audience ▸ Blocked words…).
+DEFAULT_BLOCKED_WORDS = ("加微信", "加V", "VX", "私聊我", "淘宝搜", "代购")
+
 
 def sanitize_text(text: str, max_len: int = MAX_DISPLAY) -> str:
     """Text that is safe to render: no controls, no bidi tricks, no zalgo, at most ``max_len``."""

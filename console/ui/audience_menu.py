@@ -63,7 +63,7 @@ class AudienceMenu:
             port = int(qs.value("audience/ingest_port", defaults.ingest_port))
         except (TypeError, ValueError):
             port = defaults.ingest_port
-        from console.ui.audience_bridge import DEFAULT_BLOCKED_WORDS
+        from console.audience.moderation import DEFAULT_BLOCKED_WORDS
         from console.ui.chat_panel import DEFAULT_REPLIES
 
         blocked = words("blocked_words")

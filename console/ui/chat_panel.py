@@ -21,6 +21,7 @@ from typing import Any
 
 from console.audience.hub import AudienceItem
 from console.errors import UserError
+from console.overlays.audience_layers import PinnedCommentLayer
 from console.qt.QtCore import (
     QAbstractListModel,
     QEvent,
@@ -47,7 +48,7 @@ from console.qt.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from console.ui.audience_bridge import INGEST, SIMULATED, AudienceBridge, PinnedCommentLayer
+from console.ui.audience_bridge import INGEST, SIMULATED, AudienceBridge
 from console.ui.plain import plain_label, plain_tooltip
 
 log = logging.getLogger(__name__)

@@ -27,10 +27,10 @@ from console.media.compositor import Scene, VideoLayer
 from console.media.encoder import EncoderSettings
 from console.media.pipeline import Pipeline
 from console.media.recorder import NullOutput
+from console.overlays.audience_layers import audience_layers
 from console.overlays.chat import ChatFeed
 from console.show.controller import ShowController
 from console.show.demo import copy_demo_show
-from console.ui.audience_bridge import audience_layers
 from tests.unit.overlays.scenario import Backdrop
 from tests.waiting import wait_for
 

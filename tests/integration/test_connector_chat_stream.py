@@ -23,10 +23,10 @@ from console.media.compositor import Scene, VideoLayer
 from console.media.encoder import EncoderSettings
 from console.media.pipeline import Pipeline
 from console.media.rtmp import RtmpPublisher
+from console.overlays.audience_layers import audience_layers
 from console.overlays.chat import ChatFeed
 from console.show.controller import ShowController
 from console.show.demo import copy_demo_show
-from console.ui.audience_bridge import audience_layers
 from tests.integration.test_chat_stream import CANVAS, stable_canvas
 from tests.integration.test_connectors_twitch import PLUGINS, FakeTwitch, privmsg
 from tests.unit.overlays.scenario import Backdrop

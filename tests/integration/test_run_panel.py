@@ -33,8 +33,9 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs /usr
 
 def _card_rect(show: Path) -> tuple[int, int, int, int, int, int]:
     """The product card's pixels on the default canvas (as `run` places it)."""
-    from console.app import open_show, overlays_for
+    from console.overlays.composition import overlays_for
     from console.settings import CanvasSettings
+    from console.show.opening import open_show
 
     canvas = CanvasSettings()
     folder, controller = open_show(show)

@@ -81,7 +81,7 @@ def test_writers_refuse_naming_the_row(
     assert f"event #{seq} ({kind}) is malformed" in message
     assert problem in message
     assert "\n" not in message
-    from console.app import open_show  # the window's way in: the same one line
+    from console.show.opening import open_show  # the window's way in: the same one line
 
     with pytest.raises(UserError, match=rf"event #{seq} \({kind}\) is malformed"):
         open_show(pinned_show)

@@ -105,8 +105,8 @@ def test_second_writers_fail_fast_and_readers_keep_working(held_show, tmp_path: 
     assert done.returncode == 2
     assert_names_holder(done.stderr, holder)
 
-    # this process as the window would open it (console.app.open_show) and as a controller
-    from console.app import open_show
+    # this process as the window would open it (console.show.opening.open_show) and as a controller
+    from console.show.opening import open_show
 
     with pytest.raises(UserError) as refused:
         open_show(show)
