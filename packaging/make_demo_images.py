@@ -1,8 +1,8 @@
 """Developer script: draws the demo show's product pictures (400x400 PNG, no text).
 
-    python -m console.show._demo_images
+    .venv/bin/python packaging/make_demo_images.py
 
-Not imported by the console (it needs OpenCV); the pictures it writes are committed.
+Not part of the console (it needs OpenCV); the pictures it writes are committed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 SIZE = 400
-OUT = Path(__file__).resolve().parents[2] / "resources" / "demo_show" / "images"
+OUT = Path(__file__).resolve().parents[1] / "resources" / "demo_show" / "images"
 
 
 def _canvas(top: tuple[int, int, int], bottom: tuple[int, int, int]) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Crash-test helper: run a show in a child process, report, then block until killed.
 
-    python -m console.show._crash_probe SHOW_DIR          # a show scene, then block
-    python -m console.show._crash_probe SHOW_DIR --spam   # record sales until killed
+    python -m tests.integration.crash_probe SHOW_DIR          # a show scene, then block
+    python -m tests.integration.crash_probe SHOW_DIR --spam   # record sales until killed
 
 The first prints one JSON line with what it did, then ``READY``, then waits on stdin forever.
 The second prints ``READY``, then the journal seq of every sale as soon as ``execute`` returns.

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSI
 def start_probe(show: Path, *extra: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.Popen(
-        [sys.executable, "-m", "console.show._crash_probe", str(show), *extra],
+        [sys.executable, "-m", "tests.integration.crash_probe", str(show), *extra],
         cwd=ROOT,
         env=env,
         stdin=subprocess.PIPE,
