@@ -165,7 +165,8 @@ def bench_ffmpeg_file(size: str, frames: int, workdir: Path) -> float:
     rate = BITRATES[size]
     subprocess.run(
         ["ffmpeg", "-nostdin", "-loglevel", "error", "-stream_loop", "-1", "-i", str(clip),
-         "-frames:v", str(frames), "-an", "-c:v", "libx264", "-preset", "veryfast",
+         "-frames:v", str(frames), "-an", "-c:v", "libx264", "-thread_type", "slice",
+         "-preset", "veryfast",
          "-tune", "zerolatency", "-b:v", str(rate), "-maxrate", str(rate), "-bufsize", str(rate),
          "-g", "60", "-f", "flv", "-y", os.devnull],
         check=True,
