@@ -45,7 +45,9 @@ SECRET_PARAM_WORDS = (
 _NOT_SECRET_PARAMS = frozenset({"expire", "expires", "expire_time", "expiretime", "txtime"})
 
 _USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<info>[^/\s?#'\"<>]*)@")
-_PARAM = re.compile(r"(?P<name>(?:^|(?<=[?&;]))[A-Za-z0-9_.\-]+)=(?P<value>[^&\s#'\"<>]*[^&\s#'\"<>.,:;!)\]])")
+_PARAM = re.compile(
+    r"(?P<name>(?:^|(?<=[?&;]))[A-Za-z0-9_.\-]+)=(?P<value>[^&\s#'\"<>]*[^&\s#'\"<>.,:;!)\]])"
+)
 _TWITCH = re.compile(r"\blive_\d{3,}_[A-Za-z0-9]{8,}\b")
 _YOUTUBE = re.compile(r"\b[a-z0-9]{4}(?:-[a-z0-9]{4}){3,4}\b", re.IGNORECASE)
 _QUERY = re.compile(r"\?[^\s#'\"<>]*")
