@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from console.analytics.facts import SESSION_STARTED
+from console.audience.hub import AudienceHub
+from console.audience.simulated import SimulatedAudience, show_config
 from console.errors import UserError
 from console.show.commands import (
     AdvanceRundown,
@@ -40,8 +42,10 @@ from console.show.commands import (
     GotoSegment,
     StartSession,
 )
+from console.show.controller import ShowController
 from console.show.folder import ShowFolder
-from console.show.journal import Journal
+from console.show.journal import Event, Journal
+from console.show.state import LOTTERY_DRAWN, SEGMENT_STARTED, ShowState
 
 DEFAULT_SEGMENT_S = 60.0  # a segment without a planned duration runs this long
 
@@ -128,11 +132,6 @@ def rehearse(
     progress: Callable[[float, float], None] | None = None,
 ) -> RehearsalResult:
     """Run the rehearsal; ``speed <= 0`` or ``inf`` means as fast as possible."""
-    from console.audience.hub import AudienceHub
-    from console.audience.simulated import SimulatedAudience, show_config
-    from console.show.controller import ShowController
-    from console.show.state import LOTTERY_DRAWN, SEGMENT_STARTED
-
     if not duration_s > 0:
         raise UserError("--duration must be more than 0 seconds")
     if copy_to is not None:
@@ -156,7 +155,7 @@ def rehearse(
     pace = wait or stop_wait.wait
     counts = {"segments": 0, "draws": 0}
 
-    def count(event, state) -> None:  # noqa: ANN001 - show subscriber
+    def count(event: Event, state: ShowState) -> None:
         if event.kind == SEGMENT_STARTED:
             counts["segments"] += 1
         elif event.kind == LOTTERY_DRAWN:
@@ -225,7 +224,7 @@ def rehearse(
     )
 
 
-def _walk_rundown(controller, now: float) -> None:  # noqa: ANN001 - ShowController
+def _walk_rundown(controller: ShowController, now: float) -> None:
     position = controller.state.rundown
     if position is None or position.index + 1 >= len(controller.rundown):
         return
@@ -234,7 +233,7 @@ def _walk_rundown(controller, now: float) -> None:  # noqa: ANN001 - ShowControl
         controller.execute(AdvanceRundown(), actor="rehearse")
 
 
-def _draw_due(controller, now: float, draw) -> None:  # noqa: ANN001
+def _draw_due(controller: ShowController, now: float, draw: Callable[[str], DrawLottery]) -> None:
     for lottery in list(controller.state.lotteries.values()):
         if lottery.phase == "closed" and now >= lottery.draw_at:
             with contextlib.suppress(UserError):  # refused: tried again next second

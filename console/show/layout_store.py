@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from console.settings import LayerPlacement
+from console.show.folder import ShowFolder
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ class ShowLayoutStore:
     written by :meth:`flush` (the window's debounced save).
     """
 
-    def __init__(self, folder) -> None:  # noqa: ANN001 - ShowFolder
+    def __init__(self, folder: ShowFolder) -> None:
         self.folder = folder
         self.data: dict[str, Any] = dict(folder.load_layout())
         self.dirty = False

@@ -41,7 +41,9 @@ def demo_show_folder() -> Path:
     return dest
 
 
-def open_show(show_path: str | Path | None, clock: Callable[[], float] = time.time):  # noqa: ANN201
+def open_show(
+    show_path: str | Path | None, clock: Callable[[], float] = time.time
+) -> tuple[ShowFolder, ShowController]:
     """``(folder, controller)`` for ``show_path`` (None: the demo copy); UserError if unusable.
 
     The window is the show's writer: the folder's writer lock is taken before anything is read
