@@ -67,6 +67,7 @@ def build_window(
     A folder that is not a usable show raises ``UserError`` (one line naming the file and the
     problem) before any window exists.
     """
+    from console.live.audience import LiveAudience
     from console.overlays.chat import ChatFeed
     from console.settings import load_settings_report
     from console.ui.audience_bridge import AudienceBridge
@@ -100,15 +101,17 @@ def build_window(
     window.default_layout = lambda orientation: default_rects(controller, folder, orientation)
     bridge = ShowBridge(controller, window)
     window.attach_show(bridge, controller.rundown, controller.promotions)
-    # one audience hub per open show: started here, stopped when the window closes (before
+    # one audience hub per open show, the live core's (the window, the phone panel and the
+    # control server see the same one): started here, stopped when the window closes (before
     # the show's journal closes); blocking plugin stops run in the window's workers
-    audience = AudienceBridge(
+    live_audience = LiveAudience(
         controller,
-        feed,
         blocked_words=window.audience_prefs().blocked_words,
         rehearsal=settings.rehearsal,
-        background=lambda fn: window.tasks.run(fn),
-        parent=window,
+    )
+    live_audience.subscribe(feed, sampled=True)  # the chat overlay: a sample under overload
+    audience = AudienceBridge(
+        live_audience, feed, background=lambda fn: window.tasks.run(fn), parent=window
     )
     window.attach_audience(audience)
     window.attach_dashboard(controller)

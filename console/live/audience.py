@@ -43,15 +43,36 @@ class LiveAudience:
         for user_key in sorted(controller.state.blocked_users):
             self.moderator.block_user(user_key)
         self.hub = AudienceHub(controller, moderator=self.moderator)
+        self._status_listeners: list[Callable[[PluginStatus], None]] = []
+        if on_status is not None:
+            self._status_listeners.append(on_status)
         self.host = PluginHost(
             self.hub.submit,
             PluginContext(
                 state=lambda: controller.state, clock=controller.now, rehearsal=rehearsal
             ),
-            on_status=on_status,
+            on_status=self._report_status,
         )
         self.host.discover(plugin_folders, entry_points=entry_points)
         self.started = False
+
+    def on_plugin_status(self, callback: Callable[[PluginStatus], None]) -> Callable[[], None]:
+        """``callback(PluginStatus)`` (on whichever thread) when a plugin starts, stops or
+        fails; returns the unsubscribe. The window hands it to the UI thread."""
+        self._status_listeners.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._status_listeners:
+                self._status_listeners.remove(callback)
+
+        return unsubscribe
+
+    def _report_status(self, status: PluginStatus) -> None:
+        for callback in list(self._status_listeners):
+            try:
+                callback(status)
+            except Exception:  # noqa: BLE001 - one listener's bug must not stop the others
+                log.exception("plugin status listener failed")
 
     def start(self) -> None:
         if not self.started:

@@ -1,11 +1,14 @@
-"""The window's handle on the audience: one hub per open show, its plugins, and the hand-over of
-audience items to the UI thread.
+"""The window's hand-over of the show's audience to the UI thread.
+
+The audience itself — the one :class:`AudienceHub` of the open show, its plugins and moderator —
+is the live core's :class:`~console.live.audience.LiveAudience`, the same object ``run``, the
+phone panel and the control server use. This bridge only marshals it to the GUI thread:
 
     source threads (plugins) ─ hub.submit ─> hub thread ─> ChatFeed (chat overlay, render thread)
                                                        └─> AudienceBridge._on_item (hub thread)
                                                               buffer (bounded) + one queued signal
     UI thread ◄── items_received(list[AudienceItem]) ── _drain (takes the whole buffer at once)
-    UI thread ◄── plugin_changed(PluginStatus)        ── PluginHost.on_status (any thread)
+    UI thread ◄── plugin_changed(PluginStatus)        ── LiveAudience.on_plugin_status (any thread)
 
 The hub thread never touches a widget. Like the preview bridge, the hub side emits one queued
 signal until the UI has drained the buffer, so a flood of chat costs the UI one slot call per
@@ -21,19 +24,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from console.audience.hub import AudienceHub, AudienceItem
-from console.audience.moderation import DEFAULT_BLOCKED_WORDS, Moderator
-from console.audience.plugins import PluginContext, PluginHost, PluginStatus
-from console.audience.sources import check_go_live
-from console.live.audience import pin_comment
+from console.audience.moderation import Moderator
+from console.audience.plugins import PluginHost, PluginStatus
+from console.live.audience import LiveAudience
 from console.overlays.chat import ChatFeed
 from console.qt.QtCore import QObject, Qt, Signal
 from console.show.actor import WINDOW, Actor
-from console.show.commands import BlockUser, UnblockUser, UnpinComment
 from console.show.journal import Event
 
 log = logging.getLogger(__name__)
@@ -45,11 +45,13 @@ MAX_PENDING = 2000
 
 
 class AudienceBridge(QObject):
-    """Owns the show's :class:`AudienceHub` and :class:`PluginHost`; hands items to the UI.
+    """The window's view of a :class:`LiveAudience` (``live``): its items and plugin changes as
+    Qt signals on the UI thread, and the window's plugin start/stop and viewer actions.
 
-    ``feed`` (the chat overlay's :class:`ChatFeed`) is subscribed to the hub directly: the
-    overlay is drawn on the render thread and needs no UI hop. ``background(fn)`` runs a
-    blocking call (stopping a plugin joins its thread) off the UI thread; default: inline.
+    ``feed`` (the chat overlay's :class:`ChatFeed`, subscribed to the hub by the composition
+    root: the overlay is drawn on the render thread and needs no UI hop) is only used here to
+    take a blocked user's lines off the overlay at once. ``background(fn)`` runs a blocking
+    call (stopping a plugin joins its thread) off the UI thread; default: inline.
     """
 
     items_received = Signal(list)  # [AudienceItem], oldest first — UI thread
@@ -61,64 +63,66 @@ class AudienceBridge(QObject):
 
     def __init__(
         self,
-        controller: Any,
+        live: LiveAudience,
         feed: ChatFeed | None = None,
         *,
-        blocked_words: Iterable[str] = DEFAULT_BLOCKED_WORDS,
-        plugin_folders: Iterable[Path] | None = None,
-        entry_points: bool = True,
-        rehearsal: bool = True,
         background: Callable[[Callable[[], Any]], None] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.controller = controller
+        self.live = live
         self.feed = feed
-        self.moderator = Moderator(blocked_words)
-        for user_key in sorted(getattr(getattr(controller, "state", None), "blocked_users", ())):
-            self.moderator.block_user(user_key)  # blocks are show state: kept across a restart
-        self.hub = AudienceHub(controller, moderator=self.moderator)
-        self.host = PluginHost(
-            self.hub.submit,
-            PluginContext(
-                state=lambda: controller.state, clock=controller.now, rehearsal=rehearsal
-            ),
-            on_status=self._status.emit,
-        )
-        self.host.discover(plugin_folders, entry_points=entry_points)
         self.background = background or (lambda fn: fn())
-        self.statuses: dict[str, PluginStatus] = {s.name: s for s in self.host.statuses()}
+        self.statuses: dict[str, PluginStatus] = {s.name: s for s in live.host.statuses()}
         self.config: dict[str, dict[str, Any]] = {}
         self.dropped = 0  # items let go because the UI had not drained the buffer
         self.delivered = 0
-        self.started = False
         self._buffer: deque[AudienceItem] = deque()
         self._lock = threading.Lock()
         self._signalled = False
         self._pending.connect(self._drain, Qt.ConnectionType.QueuedConnection)
         self._status.connect(self._on_status, Qt.ConnectionType.QueuedConnection)
-        self._unsubscribe = [self.hub.subscribe(self._on_item)]
-        if feed is not None:
-            self._unsubscribe.append(self.hub.subscribe(feed, sampled=True))  # overlay
+        self._unsubscribe = [
+            live.subscribe(self._on_item),
+            live.on_plugin_status(self._status.emit),
+        ]
+
+    # ---- the live core's audience (one hub for the window, run, the panel, the control server)
+
+    @property
+    def controller(self) -> Any:
+        return self.live.controller
+
+    @property
+    def hub(self) -> AudienceHub:
+        return self.live.hub
+
+    @property
+    def host(self) -> PluginHost:
+        return self.live.host
+
+    @property
+    def moderator(self) -> Moderator:
+        return self.live.moderator
+
+    @property
+    def started(self) -> bool:
+        return self.live.started
 
     # ---- lifecycle (UI thread)
 
     def start(self) -> None:
-        if not self.started:
-            self.hub.start()
-            self.started = True
+        self.live.start()
 
     def stop(self) -> None:
         """Stop every plugin, then the hub (before the show's journal closes)."""
-        self.host.stop_all(timeout=3.0)
-        self.hub.stop()
+        self.live.stop()
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []
-        self.started = False
 
     def set_rehearsal(self, on: bool) -> None:
-        self.host.context.rehearsal = on
+        self.live.set_rehearsal(on)
 
     # ---- plugins (UI thread)
 
@@ -148,7 +152,7 @@ class AudienceBridge(QObject):
 
     def go_live_refusal(self, rehearsal: bool) -> str | None:
         """Why going live is refused with the attached sources (None: allowed)."""
-        return check_go_live(self.host.attached(), rehearsal)
+        return self.live.go_live_refusal(rehearsal)
 
     def _on_status(self, status: PluginStatus) -> None:
         self.statuses[status.name] = status
@@ -182,18 +186,18 @@ class AudienceBridge(QObject):
 
     def pin_comment(self, item: AudienceItem, actor: Actor = WINDOW) -> Event:
         """``PinComment`` (journaled with ``actor``); ``UserError`` with the reason if refused."""
-        return pin_comment(self.controller, item, actor)
+        return self.live.pin_comment(item, actor)
 
     def unpin_comment(self, actor: Actor = WINDOW) -> Event | None:
         if getattr(self.controller.state, "pinned_comment", None) is None:
             return None
-        return self.controller.execute(UnpinComment(), actor=actor)
+        return self.live.unpin_comment(actor)
 
     def block_user(self, user_key: str, actor: Actor = WINDOW, nick: str = "") -> None:
         """``BlockUser`` (journaled with ``actor``; it unpins their comment); the user's later
         messages are hidden from the stream, and so are the ones the overlay shows now."""
         if user_key not in self.controller.state.blocked_users:
-            self.controller.execute(BlockUser(user_key, nick), actor=actor)
+            self.live.block_user(user_key, actor, nick)
         self.moderator.block_user(user_key)
         feed = self.feed
         if feed is None:
@@ -207,7 +211,7 @@ class AudienceBridge(QObject):
 
     def unblock_user(self, user_key: str, actor: Actor = WINDOW) -> None:
         if user_key in self.controller.state.blocked_users:
-            self.controller.execute(UnblockUser(user_key), actor=actor)
+            self.live.unblock_user(user_key, actor)
         self.moderator.unblock_user(user_key)
 
     def want_counts(self) -> dict[str, int]:
