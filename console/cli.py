@@ -670,6 +670,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             )[0],
             rehearsal=rehearsal,
             audience_refusal=audience.go_live_refusal,
+            audience_accounting=audience.hub.accounting,  # journaled with the health samples
             on_notice=notice,
             output_factory=factory,
         )

@@ -15,6 +15,7 @@ from console.show.money import parse_money
 
 AUDIENCE = "audience."
 HEALTH = "health."
+COALESCED = "hub.coalesced"  # likes / joins the hub counted instead of journaling one by one
 SESSION_STARTED = "session.started"
 SESSION_ENDED = "session.ended"
 
@@ -77,6 +78,30 @@ def order_fact(payload: dict[str, Any]) -> OrderFact:
         amount_cents=amount,
         status=str(order.get("status", "paid")),
     )
+
+
+@dataclass(frozen=True)
+class CoalescedFact:
+    """A ``hub.coalesced`` row: ``events`` likes or joins of ``platform`` counted, not
+    journaled one by one, under overload; ``units`` is what they add to the like total (the
+    sum of their ``like_count``) or to the joins."""
+
+    platform: str
+    type: str
+    events: int
+    units: int
+
+
+def coalesced_fact(payload: dict[str, Any]) -> CoalescedFact:
+    try:
+        events = int(payload["count"])
+        type_ = str(payload["type"])
+        units = int(payload.get("like_count") or events) if type_ == "like" else events
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadEvent(f"coalesced field {exc}") from None
+    if events < 0 or units < 0:
+        raise BadEvent("coalesced count below 0")
+    return CoalescedFact(str(payload.get("platform", "")), type_, events, units)
 
 
 def hidden(payload: dict[str, Any]) -> bool:

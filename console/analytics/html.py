@@ -553,6 +553,53 @@ def _health_section(a: ShowAnalytics) -> str:
     )
 
 
+_CAUSES = {
+    "received": "收到 Received",
+    "accepted": "已记录 Accepted (journaled)",
+    "duplicate": "重复 Duplicates",
+    "coalesced": "合并计数 Coalesced (likes/joins counted)",
+    "sampled_for_overlay": "未上屏 Sampled out of the overlay (journaled)",
+    "priority": "优先通道 Priority lane (orders/gifts/lottery)",
+    "failed": "处理失败 Failed",
+    "pending": "待处理 Pending",
+    "rejected": "格式错误 Rejected (malformed)",
+    "unaccounted": "未归类 Unaccounted",
+}
+
+
+def _audience_section(a: ShowAnalytics) -> str:
+    """Where every audience event went, by cause (docs/audience.md "Overload")."""
+    acc = a.audience
+    if not acc.hub and not acc.coalesced:
+        return (
+            '<p class="muted">没有观众事件统计 No audience accounting in the journal '
+            "(nothing coalesced, no health sample carried the hub's counts).</p>"
+        )
+    rows = []
+    for cause, n in acc.rows():
+        if cause.startswith("dropped:"):
+            label = f"丢弃 Dropped: {cause.split(':', 1)[1]}"
+        else:
+            label = _CAUSES.get(cause, cause)
+        rows.append(f"<tr><th>{escape(label)}</th><td class=n>{n:,}</td></tr>")
+    for (platform, type_), (events, units) in sorted(acc.coalesced.items()):
+        extra = f" = {units:,} 赞 likes" if type_ == "like" and units != events else ""
+        rows.append(
+            f"<tr><th>{escape(f'合并 Coalesced {type_} ({platform})')}</th>"
+            f"<td class=n>{events:,}{extra}</td></tr>"
+        )
+    note = (
+        f"截至最后一次采样 As of the last of {acc.samples:,} health samples; "
+        if acc.hub
+        else "日志中的合并计数 From the journaled coalesced counts; "
+    )
+    return (
+        f'<p class="muted small">{note}coalesced likes and joins are included in the totals '
+        "above.</p>"
+        f'<table class="kv">{"".join(rows)}</table>'
+    )
+
+
 def _gaps_row(gaps: list[tuple[float, float]]) -> str:
     """The crash gaps (resumed sessions): nothing was sent from … to …."""
     if not gaps:
@@ -629,6 +676,7 @@ SECTIONS = (
     ("questions", "热门提问", "Top questions", lambda a, w, sc: _questions_section(a)),
     ("lottery", "抽奖与审计", "Lotteries and audit", lambda a, w, sc: _lottery_section(a)),
     ("health", "推流健康", "Stream health", lambda a, w, sc: _health_section(a)),
+    ("audience", "观众事件去向", "Audience events by cause", lambda a, w, sc: _audience_section(a)),
 )
 
 

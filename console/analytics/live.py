@@ -176,6 +176,10 @@ class LiveStats:
                 pinned["gmv"] += amount
         elif kind.startswith(facts.HEALTH):
             self._health = p
+        elif kind == facts.COALESCED:  # likes counted, not journaled one by one (overload)
+            fact = facts.coalesced_fact(p)
+            if fact.type == "like":
+                self._likes += fact.units
 
     # ---- reading
 

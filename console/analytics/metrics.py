@@ -137,6 +137,40 @@ class HealthSummary:
         return sum(self.reconnects.values())
 
 
+#: the hub's accounting keys that are levels, not cumulative counters
+_LEVELS = ("pending", "unaccounted")
+
+
+@dataclass
+class AudienceAccounting:
+    """Where the audience events went (docs/audience.md "Overload"): the journaled
+    ``hub.coalesced`` rows by (platform, type) → [events, units], and the hub's accounting by
+    cause as of the last health sample that carried it (``hub``: the growth of its cumulative
+    counters; ``pending`` / ``unaccounted`` as last seen). Empty when nothing was coalesced and
+    no sample carried the accounting."""
+
+    coalesced: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    hub: dict[str, int] = field(default_factory=dict)
+    samples: int = 0
+
+    @property
+    def coalesced_events(self) -> int:
+        return sum(n for n, _ in self.coalesced.values())
+
+    def rows(self) -> list[tuple[str, int]]:
+        """(cause, events) for the report's table, in a fixed order; dropped causes last."""
+        if not self.hub:
+            return [
+                (f"coalesced ({t}, {p})", n) for (p, t), (n, _) in sorted(self.coalesced.items())
+            ]
+        order = ["received", "accepted", "duplicate", "coalesced", "sampled_for_overlay"]
+        order += ["priority", "failed", "pending", "rejected"]
+        out = [(k, self.hub.get(k, 0)) for k in order]
+        out += sorted((k, n) for k, n in self.hub.items() if k.startswith("dropped:"))
+        out.append(("unaccounted", self.hub.get("unaccounted", 0)))
+        return out
+
+
 @dataclass
 class Segment:
     index: int
@@ -178,6 +212,7 @@ class ShowAnalytics:
     orders: list[JournalOrder]
     totals: dict[str, Any]
     catalog: facts.ProductIndex = field(default_factory=facts.ProductIndex)
+    audience: AudienceAccounting = field(default_factory=AudienceAccounting)
 
     @property
     def duration_s(self) -> float:
@@ -276,6 +311,8 @@ def _analyze(events: list[Event], title: str, currency: str, top_questions: int)
     counts: Counter[str] = Counter()
     health = HealthSummary()
     health_prev: dict[str, Any] = {}
+    accounting = AudienceAccounting()
+    accounting_prev: dict[str, int] = {}
     lottery_events: list[Event] = []
     lotteries: dict[str, LotteryResult] = {}
     entrant_names: dict[tuple[str, str], str] = {}
@@ -365,6 +402,20 @@ def _analyze(events: list[Event], title: str, currency: str, top_questions: int)
                             p_order[pid].add(user)
             elif kind.startswith(facts.HEALTH):
                 _health(health, health_prev, p, e.ts)
+                if isinstance(p.get("audience"), dict):
+                    _accounting(accounting, accounting_prev, p["audience"])
+            elif kind == facts.COALESCED:  # likes / joins counted by the hub under overload
+                fact = facts.coalesced_fact(p)
+                slot = accounting.coalesced.setdefault((fact.platform, fact.type), [0, 0])
+                slot[0] += fact.events
+                slot[1] += fact.units
+                if fact.type == "like":
+                    minute(e.ts).likes += fact.units
+                    counts["like_total"] += fact.units
+                    counts["like_coalesced"] += fact.units
+                elif fact.type == "member_join":
+                    counts["member_join"] += fact.units
+                    counts["join_coalesced"] += fact.units
             elif kind == facts.SESSION_STARTED and p.get("resumes"):  # a crash, resumed
                 health.gaps.append((e.ts - float(p.get("gap_s", 0.0)), e.ts))
             elif kind == "show.sale_recorded":
@@ -510,6 +561,8 @@ def _analyze(events: list[Event], title: str, currency: str, top_questions: int)
         "shares": counts["share"],
         "gifts": counts["gift"],
         "joins": counts["member_join"],
+        "likes_coalesced": counts["like_coalesced"],  # included in likes
+        "joins_coalesced": counts["join_coalesced"],  # included in joins
         "carts": counts["cart"],
         "orders_cancelled": counts["order_cancelled"],
         "orders_refunded": counts["order_refunded"],
@@ -539,6 +592,7 @@ def _analyze(events: list[Event], title: str, currency: str, top_questions: int)
         orders=orders,
         totals=totals,
         catalog=catalog,
+        audience=accounting,
     )
 
 
@@ -551,6 +605,15 @@ def _count_order(r: ProductRow, m: Minute, quantity: int, gmv: int, while_pinned
     if while_pinned:
         r.orders_pinned += 1
         r.gmv_pinned_cents += gmv
+
+
+def _accounting(acc: AudienceAccounting, prev: dict[str, int], now: dict[str, Any]) -> None:
+    """Fold one health sample's hub accounting (cumulative since the hub started)."""
+    acc.samples += 1
+    counters = {k: int(v) for k, v in now.items() if k not in _LEVELS}
+    _grow(acc.hub, prev, counters)
+    for key in _LEVELS:
+        acc.hub[key] = int(now.get(key, 0))
 
 
 def _grow(total: dict[str, int], prev: dict[str, int], now: dict[str, Any]) -> None:

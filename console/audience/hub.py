@@ -113,6 +113,13 @@ def is_question(text: str) -> bool:
     )
 
 
+def _coalesced_row(platform: str, type_: str, count: int, likes: int) -> dict[str, Any]:
+    row: dict[str, Any] = {"platform": platform, "type": type_, "count": count}
+    if type_ == "like":
+        row["like_count"] = likes or count
+    return row
+
+
 class AudienceHub:
     """Thread-safe: ``submit`` from any thread; processing on the hub thread (``start``) or
     synchronously with :meth:`process_pending` (tests, a timer-driven host)."""
@@ -155,6 +162,7 @@ class AudienceHub:
         self._priority: deque[tuple[AudienceEvent, int]] = deque()
         self._priority_bytes = 0
         self._coalesced: Counter[tuple[str, str]] = Counter()
+        self._coalesced_likes: Counter[tuple[str, str]] = Counter()  # their like_count sum
         self._stopping = False
         self._dedupe = Deduper(dedupe_size)
         self._want_words = [match_key(w) for w in want_words if match_key(w)]
@@ -189,6 +197,8 @@ class AudienceHub:
                 return False
             if event.type in COALESCE_TYPES and depth >= self.coalesce_at:
                 self._coalesced[(event.platform, event.type)] += 1
+                if event.type == "like":
+                    self._coalesced_likes[(event.platform, event.type)] += event.like_count or 1
                 with self._lock:
                     self.stats.coalesced += 1
                 self._cond.notify()
@@ -361,7 +371,10 @@ class AudienceHub:
             if freed:
                 self._priority_bytes -= freed
                 self._cond.notify_all()  # a producer waiting on the memory cap
-            coalesced, self._coalesced = dict(self._coalesced), Counter()
+            coalesced = {
+                key: (n, self._coalesced_likes.get(key, 0)) for key, n in self._coalesced.items()
+            }
+            self._coalesced, self._coalesced_likes = Counter(), Counter()
             stop = self._stopping and not (self._priority or self._normal)
             return batch, coalesced, stop
 
@@ -389,7 +402,9 @@ class AudienceHub:
     # ---- processing
 
     def _process_batch(
-        self, events: list[AudienceEvent], coalesced: dict[tuple[str, str], int] | None = None
+        self,
+        events: list[AudienceEvent],
+        coalesced: dict[tuple[str, str], tuple[int, int]] | None = None,
     ) -> None:
         """Dedupe and moderate each event, journal the new ones in one transaction, then react
         and hand them to the subscribers, in arrival order."""
@@ -441,15 +456,16 @@ class AudienceHub:
                         self.stats.subscriber_errors += 1
                     log.exception("audience subscriber %r failed", callback)
 
-    def _journal_coalesced(self, coalesced: dict[tuple[str, str], int]) -> None:
+    def _journal_coalesced(self, coalesced: dict[tuple[str, str], tuple[int, int]]) -> None:
         """One ``hub.coalesced`` row per (platform, type): how many likes / joins were counted
-        instead of journaled one by one."""
+        instead of journaled one by one (``count``) and, for likes, the sum of their
+        ``like_count`` (``like_count``; the report's like total reads it)."""
         if self._append_many is None:
             return
         ts = float(self.clock())
         rows = [
-            (COALESCED_KIND, {"platform": p, "type": t, "count": n}, f"audience:{p}", ts)
-            for (p, t), n in sorted(coalesced.items())
+            (COALESCED_KIND, _coalesced_row(p, t, n, likes), f"audience:{p}", ts)
+            for (p, t), (n, likes) in sorted(coalesced.items())
         ]
         try:
             self._append_many(rows)

@@ -1,8 +1,10 @@
 """The health sampler: while live, a ``health.sample`` every few seconds for the report.
 
 Its own thread (a daemon, stopped by :meth:`HealthSampler.stop`), so the window, the CLI and a
-headless run journal the same samples. Each sample is a ``RecordHealth`` command through the
-ShowController with the sampler's actor. A failing sample is logged; the stream goes on.
+headless run journal the same samples. With ``audience`` (the hub's ``accounting()``) each
+sample also carries, under ``"audience"``, where every audience event went by cause (accepted,
+coalesced, sampled for the overlay, dropped by cause; cumulative), for the report's table.
+Each sample is a ``RecordHealth`` command through the ShowController with the sampler's actor. A failing sample is logged; the stream goes on.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ class HealthSampler:
         stats: Callable[[], Any],
         interval_s: float = HEALTH_SAMPLE_S,
         actor: Actor = HEALTH,
+        audience: Callable[[], dict[str, int] | None] | None = None,
     ) -> None:
         self.controller = controller
         self.stats = stats
+        self.audience = audience
         self.interval_s = interval_s
         self.actor = actor
         self.samples = 0
@@ -52,7 +56,11 @@ class HealthSampler:
             stats = self.stats()
             if stats is None:
                 return False
-            self.controller.execute(RecordHealth(health_payload(stats)), actor=self.actor)
+            payload = health_payload(stats)
+            accounting = self.audience() if self.audience is not None else None
+            if accounting is not None:  # None: no hub running now
+                payload["audience"] = {str(k): int(v) for k, v in accounting.items()}
+            self.controller.execute(RecordHealth(payload), actor=self.actor)
         except Exception as exc:  # noqa: BLE001 - the stream must not stop for the journal
             log.warning("health sample not journaled: %s", exc)
             return False

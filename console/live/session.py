@@ -60,6 +60,7 @@ class LiveSession:
         on_live: Callable[[bool], None] | None = None,
         health_interval_s: float = HEALTH_SAMPLE_S,
         audience_refusal: Callable[[bool], str | None] | None = None,
+        audience_accounting: Callable[[], dict[str, int] | None] | None = None,
     ) -> None:
         self._controller = controller
         self.engine_factory = engine_factory
@@ -75,7 +76,9 @@ class LiveSession:
         self.live_since: float | None = None
         self.mode = ""
         self._lock = threading.RLock()
-        self._health = HealthSampler(controller, self.stats, health_interval_s)
+        self._health = HealthSampler(
+            controller, self.stats, health_interval_s, audience=audience_accounting
+        )
         self._uplink: Any = None  # promotions held while every real destination is down
 
     # ---- state
@@ -89,6 +92,15 @@ class LiveSession:
         """The show (a window attaches it after it is built)."""
         self._controller = controller
         self._health.controller = controller
+
+    @property
+    def audience_accounting(self) -> Callable[[], dict[str, int] | None] | None:
+        """The hub's ``accounting()``, journaled with each health sample (None: not sampled)."""
+        return self._health.audience
+
+    @audience_accounting.setter
+    def audience_accounting(self, accounting: Callable[[], dict[str, int] | None] | None) -> None:
+        self._health.audience = accounting
 
     @property
     def live(self) -> bool:
