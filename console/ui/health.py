@@ -73,6 +73,7 @@ class HealthPanel(QWidget):
             "encoder",
             "latency",
             "destinations",
+            "audience",
         )
         for key in self._keys:
             value = plain_label("–")
@@ -85,6 +86,7 @@ class HealthPanel(QWidget):
         lay.addWidget(self.status)
         lay.addLayout(self.form)
         self._prev_drops: dict[str, int] = {}
+        self._accounting: dict[str, int] | None = None
         self.report = HealthReport("idle")
         self.retranslate_ui()
 
@@ -98,10 +100,12 @@ class HealthPanel(QWidget):
             "encoder": self.tr("Encoder"),
             "latency": self.tr("Encode latency"),
             "destinations": self.tr("Destinations"),
+            "audience": self.tr("Audience events"),
         }
         for row, key in enumerate(self._keys):
             item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             item.widget().setText(labels[key])
+        self.update_audience(self._accounting)
         self._show_status()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
@@ -230,6 +234,33 @@ class HealthPanel(QWidget):
         self.report = report
         self._show_status()
         return report
+
+    def update_audience(self, accounting: dict[str, int] | None) -> str:
+        """The audience row: where the hub's events went by cause (``AudienceHub.accounting``;
+        None: no audience running). Returns the text shown."""
+        self._accounting = dict(accounting) if accounting is not None else None
+        if accounting is None:
+            text = self.tr("no audience")
+        else:
+            dropped = {
+                k.split(":", 1)[1]: n
+                for k, n in sorted(accounting.items())
+                if k.startswith("dropped:") and n
+            }
+            text = self.tr("{0} accepted · {1} coalesced · {2} sampled out · {3} dropped").format(
+                f"{accounting.get('accepted', 0):,}",
+                f"{accounting.get('coalesced', 0):,}",
+                f"{accounting.get('sampled_for_overlay', 0):,}",
+                f"{sum(dropped.values()):,}",
+            )
+            if dropped:
+                text += " (" + ", ".join(f"{k} {n:,}" for k, n in dropped.items()) + ")"
+            if accounting.get("duplicate"):
+                text += " · " + self.tr("{0} duplicates").format(f"{accounting['duplicate']:,}")
+            if accounting.get("unaccounted"):
+                text += " · " + self.tr("{0} unaccounted").format(f"{accounting['unaccounted']:,}")
+        self.values["audience"].setText(text)
+        return text
 
     def _show_status(self) -> None:
         r = self.report

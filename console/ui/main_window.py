@@ -131,6 +131,7 @@ class MainWindow(
             rehearsal=settings.rehearsal,
             on_state=self.session.output_states.callback,
             audience_refusal=self._audience_refusal,
+            audience_accounting=self._audience_accounting,  # with each health sample
         )
         self.go_live_actor: Actor = WINDOW  # who the next go live / stop is journaled as
         self.confirm: Callable[[str, str], bool] = self._ask
@@ -360,6 +361,11 @@ class MainWindow(
         self.notice_bar.hide()
 
     # ================================================================== health
+    def _audience_accounting(self) -> dict[str, int] | None:
+        """The running hub's accounting by cause (None without an audience)."""
+        hub = getattr(self.audience, "hub", None)
+        return hub.accounting() if hub is not None else None
+
     def _update_health(self) -> None:
         stats = self.session.stats()  # health samples go to the journal from the live core
         outputs = self.session.hub.output_stats()
@@ -378,6 +384,7 @@ class MainWindow(
             cpu,
             live_for,
         )
+        self.health.update_audience(self._audience_accounting())
         if live_for is not None:
             s = int(live_for)
             self.live_clock.setText(f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}")

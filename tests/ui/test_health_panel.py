@@ -64,3 +64,39 @@ def test_lowered_bitrate_shows_the_link_estimate_and_why(qtbot) -> None:  # noqa
     live = OutputStats(name="d1", state=OutputState.LIVE, bitrate_kbps=1100)
     report = panel.update_stats(stats, [live], {"d1": "YouTube"}, 30, 30.0, 20.0, 60)
     assert any("link ≈ 1.1 Mbit/s, target 0.9 Mbit/s (congested)" in r for r in report.reasons)
+
+
+def test_audience_row_says_where_every_event_went_by_cause(qtbot, tmp_path) -> None:  # noqa: ANN001
+    from console.audience.hub import AudienceHub
+    from console.ui.i18n import LanguageManager
+    from tests.unit.audience.test_hub_batching import ev
+    from tests.unit.show.helpers import FakeClock, make_controller
+
+    panel = HealthPanel()
+    qtbot.addWidget(panel)
+    assert panel.update_audience(None) == "no audience"
+    controller = make_controller(tmp_path, FakeClock())
+    try:
+        hub = AudienceHub(controller, queue_size=30, overlay_quota=5)  # coalesce at 10 queued
+        hub.subscribe(lambda item: None, sampled=True)  # the chat overlay
+        for i in range(25):
+            hub.submit(ev(f"c{i}", user=f"c{i}"))
+        for i in range(4):
+            hub.submit(ev(f"like{i}", "like", user=f"u{i}"))  # coalesced
+        for i in range(25, 30):
+            hub.submit(ev(f"c{i}", user=f"c{i}"))
+        hub.submit(ev("c0", user="c0"))  # the queue is full: dropped
+        hub.process_pending()
+        text = panel.update_audience(hub.accounting())
+    finally:
+        controller.close()
+    assert text == "30 accepted · 4 coalesced · 25 sampled out · 1 dropped (queue_full 1)"
+    assert panel.values["audience"].text() == text
+    languages = LanguageManager()
+    try:
+        assert languages.set_language("zh_CN")
+        label = panel.form.itemAt(8, panel.form.ItemRole.LabelRole).widget()
+        qtbot.waitUntil(lambda: label.text() == "观众事件", timeout=3000)
+        assert panel.values["audience"].text().startswith("已记录 30 · 合并计数 4 · 未上屏 25")
+    finally:
+        languages.set_language("en")
