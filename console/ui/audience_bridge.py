@@ -12,8 +12,10 @@ phone panel and the control server use. This bridge only marshals it to the GUI 
 
 The hub thread never touches a widget. Like the preview bridge, the hub side emits one queued
 signal until the UI has drained the buffer, so a flood of chat costs the UI one slot call per
-event-loop turn, not one per message; the buffer keeps the newest :data:`MAX_PENDING` items
-(what a panel bounded to 2 000 rows could show anyway) and counts the ones it let go.
+event-loop turn, not one per message; the buffer keeps the newest :data:`MAX_PENDING` plain
+items (what a panel bounded to 2 000 rows could show anyway) and, bounded on their own
+(:data:`MAX_KEPT`), every order, cart, gift, lottery entry and flagged message
+(:func:`kept_row`), and counts the ones it let go.
 
 The layers the audience adds to the outgoing video (chat overlay, pinned comment) are in
 ``console.overlays.audience_layers``; the default blocked words in ``console.audience.moderation``.
@@ -21,6 +23,7 @@ The layers the audience adds to the outgoing video (chat overlay, pinned comment
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 from collections import deque
@@ -42,6 +45,13 @@ SIMULATED = "simulated_audience"
 INGEST = "local_ingest"
 DEFAULT_INGEST_PORT = 8765
 MAX_PENDING = 2000
+MAX_KEPT = 4 * MAX_PENDING  # orders, gifts, lottery entries, flagged: a bound of their own
+
+
+def kept_row(item: AudienceItem) -> bool:
+    """Rows a flood never pushes out of the chat panel before plain messages: orders, carts,
+    gifts, lottery entries and messages flagged by moderation."""
+    return item.event.type in ("order", "cart", "gift") or item.lottery_entry or item.hidden
 
 
 class AudienceBridge(QObject):
@@ -57,9 +67,11 @@ class AudienceBridge(QObject):
     items_received = Signal(list)  # [AudienceItem], oldest first — UI thread
     plugin_changed = Signal(object)  # PluginStatus — UI thread
     plugin_failed = Signal(str, str)  # name, one-line reason — UI thread
+    connector_changed = Signal(str, str)  # plugin name, the connector's one-line state — UI thread
 
     _pending = Signal()  # emitted on the hub thread, delivered queued
     _status = Signal(object)  # emitted on any thread, delivered queued
+    _connector = Signal(str, str)  # emitted on a connector's thread, delivered queued
 
     def __init__(
         self,
@@ -77,11 +89,17 @@ class AudienceBridge(QObject):
         self.config: dict[str, dict[str, Any]] = {}
         self.dropped = 0  # items let go because the UI had not drained the buffer
         self.delivered = 0
-        self._buffer: deque[AudienceItem] = deque()
+        self._buffer: deque[tuple[int, AudienceItem]] = deque()  # plain messages, (n, item)
+        self._kept: deque[tuple[int, AudienceItem]] = deque()  # orders, gifts, … (kept_row)
+        self._arrived = 0
         self._lock = threading.Lock()
         self._signalled = False
         self._pending.connect(self._drain, Qt.ConnectionType.QueuedConnection)
         self._status.connect(self._on_status, Qt.ConnectionType.QueuedConnection)
+        self._connector.connect(self._on_connector, Qt.ConnectionType.QueuedConnection)
+        #: plugin name → the platform connector's state line (connecting / connected / …)
+        self.connector_labels: dict[str, str] = {}
+        self._connector_unsubscribe: dict[str, Callable[[], None]] = {}
         self._unsubscribe = [
             live.subscribe(self._on_item),
             live.on_plugin_status(self._status.emit),
@@ -116,10 +134,11 @@ class AudienceBridge(QObject):
 
     def stop(self) -> None:
         """Stop every plugin, then the hub (before the show's journal closes)."""
-        self.live.stop()
-        for unsubscribe in self._unsubscribe:
+        for unsubscribe in [*self._connector_unsubscribe.values(), *self._unsubscribe]:
             unsubscribe()
+        self._connector_unsubscribe.clear()
         self._unsubscribe = []
+        self.live.stop()
 
     def set_rehearsal(self, on: bool) -> None:
         self.live.set_rehearsal(on)
@@ -156,18 +175,61 @@ class AudienceBridge(QObject):
 
     def _on_status(self, status: PluginStatus) -> None:
         self.statuses[status.name] = status
+        self._follow_connector(status)
         self.plugin_changed.emit(status)
         if status.state == "failed":
             self.plugin_failed.emit(status.name, status.reason)
+
+    # ---- platform connectors: their state (connector thread) → UI thread
+
+    def _follow_connector(self, status: PluginStatus) -> None:
+        """A running plugin whose source has ``on_state`` (a platform connector): follow its
+        state line; once it is no longer running, stop following (a failure's line stays)."""
+        name = status.name
+        if status.state == "running":
+            if name in self._connector_unsubscribe:
+                return
+            source = next((h.source for h in self.host.attached() if h.name == name), None)
+            if source is None or not callable(getattr(source, "on_state", None)):
+                return
+            self._connector_unsubscribe[name] = source.on_state(
+                lambda state, n=name: self._connector.emit(n, state.label)
+            )
+            self._on_connector(name, source.state.label)
+            return
+        unsubscribe = self._connector_unsubscribe.pop(name, None)
+        if unsubscribe is not None:
+            unsubscribe()
+        if status.state == "failed" and name in self.connector_labels:
+            last = self.connector_labels[name]
+            self._on_connector(
+                name, last if last.startswith("failed") else f"failed: {status.reason}"
+            )
+        elif name in self.connector_labels:
+            del self.connector_labels[name]
+            self.connector_changed.emit(name, "")
+
+    def _on_connector(self, name: str, label: str) -> None:
+        if name not in self._connector_unsubscribe and not label.startswith("failed"):
+            return  # a late line from a connector no longer followed
+        self.connector_labels[name] = label
+        self.connector_changed.emit(name, label)
 
     # ---- items: hub thread → UI thread
 
     def _on_item(self, item: AudienceItem) -> None:
         with self._lock:
-            self._buffer.append(item)
-            if len(self._buffer) > MAX_PENDING:
-                self._buffer.popleft()
-                self.dropped += 1
+            self._arrived += 1
+            if kept_row(item):
+                self._kept.append((self._arrived, item))
+                if len(self._kept) > MAX_KEPT:
+                    self._kept.popleft()
+                    self.dropped += 1
+            else:
+                self._buffer.append((self._arrived, item))
+                if len(self._buffer) > MAX_PENDING:
+                    self._buffer.popleft()
+                    self.dropped += 1
             notify = not self._signalled
             self._signalled = True
         if notify:
@@ -175,9 +237,11 @@ class AudienceBridge(QObject):
 
     def _drain(self) -> None:
         with self._lock:
-            items = list(self._buffer)
+            plain, kept = list(self._buffer), list(self._kept)
             self._buffer.clear()
+            self._kept.clear()
             self._signalled = False
+        items = [item for _, item in heapq.merge(plain, kept, key=lambda pair: pair[0])]
         if items:
             self.delivered += len(items)
             self.items_received.emit(items)

@@ -30,6 +30,30 @@ from console.qt.QtCore import QCoreApplication as _Q
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class ConnectorEntry:
+    """A platform connector the Audience menu starts: its plugin, the setting it asks for."""
+
+    plugin: str
+    platform: str
+    setting: str  # room_id / channel / video_id
+    prompt: str
+
+
+CONNECTORS = (
+    ConnectorEntry(
+        "bilibili_live",
+        "Bilibili",
+        "room_id",
+        "Bilibili live room number (live.bilibili.com/NUMBER):",
+    ),
+    ConnectorEntry("twitch_chat", "Twitch", "channel", "Twitch channel (twitch.tv/LOGIN):"),
+    ConnectorEntry(
+        "youtube_chat", "YouTube", "video_id", "YouTube live video id (youtube.com/watch?v=ID):"
+    ),
+)
+
+
 @dataclass
 class AudiencePrefs:
     """The audience settings, kept in window.ini (``[audience]``) next to settings.json."""
@@ -120,6 +144,7 @@ class AudienceMenu:
         self.audience_menu.menuAction().setVisible(True)
         audience.plugin_changed.connect(self._audience_status)
         audience.plugin_failed.connect(self._audience_failed)
+        audience.connector_changed.connect(self._connector_changed)
         if self.bridge is not None:
             self.bridge.event_received.connect(lambda *_: self.chat.refresh_counters())
         audience.start()
@@ -297,11 +322,108 @@ class AudienceMenu:
             action.setChecked(False)
             action.blockSignals(False)
         self._refresh_audience_menu()
+        self._refresh_connector_states()
 
     def _audience_failed(self, name: str, reason: str) -> None:
         self.add_notice(
             _Q.translate("MainWindow", "Audience source {0} stopped: {1}").format(name, reason)
         )
+
+    # ---- platform connectors (Bilibili, Twitch, YouTube): start them, show their state
+
+    def _build_connector_menu(self) -> None:
+        """Audience ▸ Platform chat: one entry per connector (asks its room / channel / video,
+        credentials come from the keyring only), and one disabled line per running connector
+        with its state, kept current from ``on_state`` through the bridge."""
+        self.connector_menu = self.audience_menu.addMenu("")
+        self.connector_actions: dict[str, QAction] = {}
+        for entry in CONNECTORS:
+            act = QAction(self)
+            act.triggered.connect(lambda _=False, e=entry: self.ask_connector(e.plugin))
+            self.connector_menu.addAction(act)
+            self.connector_actions[entry.plugin] = act
+        self.connector_stop_action = QAction(self)
+        self.connector_stop_action.triggered.connect(self.stop_connectors)
+        self.connector_menu.addSeparator()
+        self.connector_menu.addAction(self.connector_stop_action)
+        self.connector_state_separator = self.audience_menu.addSeparator()
+        self.connector_state_actions: dict[str, QAction] = {}
+        #: per connector, the settings besides the one asked (endpoints, backoff; never a key)
+        self.connector_settings: dict[str, dict] = {}
+        self.ask_text = self._ask_text  # replaced in tests
+
+    def _retranslate_connectors(self) -> None:
+        self.connector_menu.setTitle(_Q.translate("MainWindow", "&Platform chat"))
+        names = {
+            "bilibili_live": _Q.translate("MainWindow", "&Bilibili live room…"),
+            "twitch_chat": _Q.translate("MainWindow", "&Twitch channel…"),
+            "youtube_chat": _Q.translate("MainWindow", "&YouTube live chat…"),
+        }
+        for plugin, act in self.connector_actions.items():
+            act.setText(names[plugin])
+        self.connector_stop_action.setText(_Q.translate("MainWindow", "&Stop platform chat"))
+        self._refresh_connector_states()
+
+    def _ask_text(self, title: str, label: str, default: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, label, text=default)
+        return text.strip() if ok and text.strip() else None
+
+    def ask_connector(self, plugin: str) -> None:
+        """Audience ▸ Platform chat ▸ …: ask the room / channel / video and start it."""
+        entry = next(e for e in CONNECTORS if e.plugin == plugin)
+        last = str(self._qsettings().value(f"connectors/{plugin}_{entry.setting}", "") or "")
+        value = self.ask_text(entry.platform, _Q.translate("MainWindow", entry.prompt), last)
+        if value is not None:
+            self.start_connector(plugin, value)
+
+    def start_connector(self, plugin: str, value: str) -> None:
+        """Start a platform connector through the plugin path with its setting (``value``: the
+        room id, channel or video id) and the kept extra settings; keys from the keyring."""
+        if self.audience is None:
+            return
+        entry = next(e for e in CONNECTORS if e.plugin == plugin)
+        qs = self._qsettings()
+        qs.setValue(f"connectors/{plugin}_{entry.setting}", value)
+        qs.sync()
+        config = {**self.connector_settings.get(plugin, {}), entry.setting: value}
+        if self.audience.running(plugin):
+            host = self.audience.host  # a new room: the old connection goes first
+            self.tasks.run(
+                lambda: host.stop(plugin), lambda _: self.audience.start_plugin(plugin, config)
+            )
+            return
+        self.audience.start_plugin(plugin, config)
+
+    def stop_connectors(self) -> None:
+        if self.audience is None:
+            return
+        for entry in CONNECTORS:
+            if self.audience.running(entry.plugin):
+                self.audience.stop_plugin(entry.plugin)
+
+    def _connector_changed(self, plugin: str, label: str) -> None:
+        self._refresh_connector_states()
+
+    def _refresh_connector_states(self) -> None:
+        labels = self.audience.connector_labels if self.audience is not None else {}
+        for plugin in list(self.connector_state_actions):
+            if plugin not in labels:
+                act = self.connector_state_actions.pop(plugin)
+                self.audience_menu.removeAction(act)
+                act.deleteLater()
+        platforms = {e.plugin: e.platform for e in CONNECTORS}
+        for plugin, label in labels.items():
+            act = self.connector_state_actions.get(plugin)
+            if act is None:
+                act = QAction(self)
+                act.setEnabled(False)
+                self.audience_menu.addAction(act)
+                self.connector_state_actions[plugin] = act
+            act.setText(f"{platforms.get(plugin, plugin)}: {label}")
+        running = self.audience is not None and any(
+            self.audience.running(e.plugin) for e in CONNECTORS
+        )
+        self.connector_stop_action.setEnabled(running)
 
     def _refresh_audience_menu(self) -> None:
         if self.audience is None:

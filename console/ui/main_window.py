@@ -223,6 +223,8 @@ class MainWindow(
         self.rehearsal_action.setText(self.tr("&Rehearsal mode (nothing leaves this machine)"))
         self.quit_action.setText(self.tr("&Quit"))
         self._retranslate_remote()
+        self._retranslate_recordings()
+        self._retranslate_connectors()
         self.language_menu.setTitle(self.tr("&Language"))
         self.language_actions[""].setText(self.tr("System language"))
         self.view_menu.setTitle(self.tr("&View"))

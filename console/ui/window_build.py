@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from console.qt.QtCore import QCoreApplication as _Q
 from console.qt.QtCore import Qt
 from console.qt.QtGui import (
     QAction,
@@ -316,6 +317,13 @@ class WindowBuild:
         self.audience_menu.addAction(self.ingest_token_action)
         self.audience_menu.addSeparator()
         self.audience_menu.addAction(self.blocked_words_action)
+        self._build_connector_menu()  # platform connectors and their states (audience_menu)
+
+        self.recordings_menu = mb.addMenu("")
+        self.clips_action = QAction(self)
+        self.clips_action.triggered.connect(self.open_clips)
+        self.recordings_menu.addAction(self.clips_action)
+        self.clips_dialog = None
 
         self.view_menu = mb.addMenu("")
         self.detach_action = QAction(self)
@@ -329,6 +337,23 @@ class WindowBuild:
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self.show_about)
         self.help_menu.addAction(self.about_action)
+
+    def _retranslate_recordings(self) -> None:
+        self.recordings_menu.setTitle(_Q.translate("MainWindow", "&Recordings"))
+        self.clips_action.setText(_Q.translate("MainWindow", "&Clips…"))
+
+    def open_clips(self):  # noqa: ANN201 - ClipsDialog
+        """Recordings ▸ Clips…: the show's sessions and the clips cut from its recordings."""
+        from console.ui.clips_dialog import ClipsDialog
+
+        show = getattr(getattr(self, "show_folder", None), "path", None)
+        if show is None:
+            return None
+        dialog = ClipsDialog(show, parent=self, tasks=self.tasks)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.clips_dialog = dialog
+        return dialog
 
     def _bind_hotkeys(self) -> None:
         self.shortcuts: dict[str, QShortcut] = {}
