@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from console.audience.hub import AudienceItem
@@ -29,6 +29,7 @@ from console.qt.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from console.qt.QtGui import QAction, QColor, QFont, QGuiApplication
@@ -48,12 +49,13 @@ from console.qt.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from console.ui.audience_bridge import INGEST, SIMULATED, AudienceBridge
+from console.ui.audience_bridge import INGEST, SIMULATED, AudienceBridge, kept_row
 from console.ui.plain import plain_label, plain_tooltip
 
 log = logging.getLogger(__name__)
 
 MAX_ROWS = 2000
+TICK_MS = 100  # the list takes the batches that arrived in one tick in one insertion
 LISTED = ("comment", "order", "cart", "gift", "follow")
 FILTERS = ("all", "questions", "orders")
 ItemRole = Qt.ItemDataRole.UserRole + 1
@@ -71,6 +73,32 @@ def _money(cents: int) -> str:
     return f"¥{cents / 100:.2f}".replace(".00", "")
 
 
+def _let_go(rows: list[AudienceItem], n: int, kept: Callable[[AudienceItem], bool]) -> set[int]:
+    """The indexes of the ``n`` rows to let go: the oldest plain ones, then the oldest kept."""
+    gone: set[int] = set()
+    for r, item in enumerate(rows):
+        if len(gone) == n:
+            return gone
+        if not kept(item):
+            gone.add(r)
+    for r in range(len(rows)):
+        if len(gone) == n:
+            break
+        gone.add(r)
+    return gone
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as ``[start, stop)`` runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for r in rows:
+        if runs and runs[-1][1] == r:
+            runs[-1] = (runs[-1][0], r + 1)
+        else:
+            runs.append((r, r + 1))
+    return runs
+
+
 class ChatModel(QAbstractListModel):
     """The last ``capacity`` listed messages, oldest first. UI thread only."""
 
@@ -84,18 +112,23 @@ class ChatModel(QAbstractListModel):
     # ---- changing
 
     def add_items(self, items: Iterable[AudienceItem]) -> int:
+        """Append a batch (one insertion); past ``capacity`` the oldest plain messages go first,
+        orders, carts, gifts, lottery entries and flagged messages last (:func:`kept_row`)."""
         new = [i for i in items if i.event.type in LISTED and (i.text or i.event.type != "comment")]
         if not new:
             return 0
-        if len(new) > self.capacity:  # a burst larger than the list: keep its newest part
-            self.removed += len(new) - self.capacity
-            new = new[-self.capacity :]
         over = len(self.items) + len(new) - self.capacity
         if over > 0:
-            self.beginRemoveRows(QModelIndex(), 0, over - 1)
-            del self.items[:over]
-            self.removed += over
-            self.endRemoveRows()
+            gone = _let_go(self.items + new, over, lambda i: kept_row(i) or self.flagged(i))
+            old = len(self.items)
+            for start, stop in reversed(_runs(sorted(r for r in gone if r < old))):
+                self.beginRemoveRows(QModelIndex(), start, stop - 1)
+                del self.items[start:stop]
+                self.endRemoveRows()
+            new = [item for r, item in enumerate(new, old) if r not in gone]
+            self.removed += len(gone)
+        if not new:
+            return 0
         first = len(self.items)
         self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
         self.items.extend(new)
@@ -238,8 +271,11 @@ class ChatPanel(QWidget):
         self.counts = {"comment": 0, "order": 0, "like": 0, "gift": 0}
         self.viewers: int | None = None
         self.unseen = 0
+        self.queued_let_go = 0  # plain messages a flood pushed out before a tick took them
         self._build(list(replies))
-        bridge.items_received.connect(self.add_items)
+        self._queued: list[AudienceItem] = []
+        self.tick = QTimer(self, singleShot=True, interval=TICK_MS, timeout=self.flush)
+        bridge.items_received.connect(self.queue_items)
         bridge.plugin_changed.connect(lambda _s: self.refresh_sources())
         self.retranslate_ui()
 
@@ -396,8 +432,32 @@ class ChatPanel(QWidget):
         super().changeEvent(event)
 
     # ================================================================== items
+    def queue_items(self, items: list[AudienceItem]) -> None:
+        """A batch from the bridge (UI thread): kept until the next tick, so a flood of small
+        batches costs one insertion per :data:`TICK_MS` (at most ``capacity`` queued; the
+        oldest plain messages go first, as in the list)."""
+        self._queued.extend(items)
+        over = len(self._queued) - 2 * self.model.capacity
+        if over > 0:
+            gone = _let_go(self._queued, over, self._keeps_queued)
+            self.queued_let_go += len(gone)
+            self._queued = [item for r, item in enumerate(self._queued) if r not in gone]
+        if not self.tick.isActive():
+            self.tick.start()
+
+    def _keeps_queued(self, item: AudienceItem) -> bool:
+        # counted rows (likes, room stats) are never let go unseen by the counters
+        return kept_row(item) or item.event.type not in LISTED
+
+    def flush(self) -> None:
+        """Take what was queued now (the tick does this)."""
+        self.tick.stop()
+        items, self._queued = self._queued, []
+        if items:
+            self.add_items(items)
+
     def add_items(self, items: list[AudienceItem]) -> None:
-        """A batch from the bridge (UI thread): counters, then the list (following the newest
+        """A batch (UI thread): counters, then the list in one insertion (following the newest
         message unless the operator scrolled up)."""
         for item in items:
             kind = item.event.type

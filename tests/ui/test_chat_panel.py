@@ -219,3 +219,56 @@ def test_screenshot_of_the_chat_panel_and_overlay(make_window, qtbot) -> None:  
     qtbot.waitUntil(lambda: window.health.values["encoder"].text() not in ("", "–"), timeout=5000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SCREENSHOTS / "chat-panel.png"))
+
+
+def test_a_flood_of_20000_comments_keeps_the_capped_list_and_every_priority_row(
+    make_window,  # noqa: ANN001
+    qtbot,  # noqa: ANN001
+) -> None:
+    """20 000 comments through the hub: the list holds its 2 000 rows, and every order, gift,
+    lottery entry and flagged (blocked word) message of the flood is among them."""
+    from console.show.commands import OpenLottery
+    from console.ui.chat_panel import MAX_ROWS
+
+    window = make_window()
+    window.audience.controller.execute(
+        OpenLottery("耳机", 19900, "keyword", 1, 600, keyword="抽奖")
+    )
+    hub, chat = window.audience.hub, window.chat
+    special: dict[str, str] = {}  # msg_id → why it must stay
+    events = []
+    for i in range(20_000):
+        if i % 250 == 3:
+            e = order("CUP-316-500", user=f"b{i}")
+            special[e["msg_id"]] = "order"
+        elif i % 250 == 77:
+            e = comment(f"我要抽奖 {i}", user=f"l{i}")
+            special[e["msg_id"]] = "lottery"
+        elif i % 250 == 150:
+            e = comment(f"加微信 {i}", user=f"w{i}")  # a default blocked word: flagged
+            special[e["msg_id"]] = "flagged"
+        elif i % 500 == 201:
+            e = {**comment("", user=f"g{i}"), "type": "gift", "gift": {"name": "rose", "count": 1}}
+            del e["text"]
+            special[e["msg_id"]] = "gift"
+        else:
+            e = comment(f"刷屏 {i}", user=f"c{i % 997}")
+        events.append(e)
+    for n in range(0, len(events), 1000):  # as fast as the hub takes them (it never drops)
+        for e in events[n : n + 1000]:
+            assert hub.submit(e)
+        qtbot.waitUntil(lambda: hub.pending < 2000, timeout=20000)
+    qtbot.waitUntil(lambda: hub.pending == 0, timeout=20000)
+    last = events[-1]["msg_id"]
+    qtbot.waitUntil(
+        lambda: chat.model.items and chat.model.items[-1].event.msg_id == last, timeout=20000
+    )
+    model = chat.model
+    assert model.rowCount() == MAX_ROWS
+    shown = {item.event.msg_id: item for item in model.items}
+    missing = sorted(why for msg_id, why in special.items() if msg_id not in shown)
+    assert missing == []
+    assert all(shown[m].hidden for m, why in special.items() if why == "flagged")
+    assert all(shown[m].lottery_entry for m, why in special.items() if why == "lottery")
+    let_go = model.removed + chat.queued_let_go + window.audience.dropped
+    assert let_go + model.rowCount() == 20_000  # every message listed or counted as let go
