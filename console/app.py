@@ -115,6 +115,9 @@ def build_window(
     )
     window.attach_audience(audience)
     window.attach_dashboard(controller)
+    from console.ui.resume_part import offer_resume
+
+    offer_resume(window)  # an unfinished session (a crash): offered once the preview runs
     return window
 
 

@@ -47,6 +47,12 @@ def make_window(console_app, qtbot, memory_keyring) -> Iterator:  # noqa: ANN001
 
         window.confirm_answer = True
         window.confirm = confirm
+
+        def ask_resume(offer) -> bool:  # noqa: ANN001 - the crash-resume dialog, replaced
+            window.confirmations.append(("resume", offer.text()))
+            return window.confirm_answer
+
+        window.ask_resume = ask_resume
         window.show()
         windows.append(window)
         return window
