@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.media_path_bench --frames 300
     .venv/bin/python -m bench.media_path_bench --ffmpeg      # + the ffmpeg CLI on the file
     .venv/bin/python -m bench.media_path_bench --threads     # x264 sliced vs frame threads
+    .venv/bin/python -m bench.media_path_bench --e2e --seconds 60 [--tree OTHER_CHECKOUT]
 
 Measure on a quiet machine: the numbers are CPU time, and another process on the same cores
 inflates them. Per source (test pattern, image, file) and canvas (720x1280, 1080x1920), with the
@@ -21,12 +22,18 @@ frame (no pacing, no network), and reports per stage the mean thread CPU in ms p
 overlays) with x264's sliced threads (what ``tune=zerolatency`` picks) and with frame threads,
 at the same bitrate: CPU per frame, the encoder's delay in frames, and quality (PSNR of the
 decoded luma against the input).
+
+``--e2e`` is the issue's own measurement: whole-process cores of ``live-console stream --video
+file:X --audio file:X`` and of ``ffmpeg -re -i X`` re-encoding X with the same settings, each
+pushing to the same local nginx-rtmp, after a warm-up; ``--tree`` runs another checkout's CLI
+(e.g. a ``git archive`` of an older commit) for a before/after.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -176,6 +183,74 @@ def bench_ffmpeg_file(size: str, frames: int, workdir: Path) -> float:
     return 1000 * cpu / frames
 
 
+def _proc_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cores_used(cmd: list[str], cwd: Path, warm_s: float, span_s: float) -> tuple[float, int]:
+    """Cores a process uses between ``warm_s`` and ``warm_s + span_s`` after it started (so
+    start-up is left out), read from /proc; and the frames the console reported dropped in that
+    window (its status line; 0 for ffmpeg). A run that drops frames did less work: its cores
+    are not comparable."""
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(cwd)},
+        )
+
+        def dropped() -> int:
+            out.seek(0)
+            counts = re.findall(rb"dropped (\d+)", out.read())
+            return int(counts[-1]) if counts else 0
+
+        try:
+            time.sleep(warm_s)  # a benchmark's measuring window, not synchronisation
+            c0, t0, d0 = _proc_cpu(proc.pid), time.monotonic(), dropped()
+            time.sleep(span_s)
+            c1, t1, d1 = _proc_cpu(proc.pid), time.monotonic(), dropped()
+            if proc.poll() is not None:
+                raise RuntimeError(f"{cmd[0]} … ended early (exit {proc.returncode}): {cmd}")
+        finally:
+            proc.terminate()
+            proc.wait(20)
+    return (c1 - c0) / (t1 - t0), d1 - d0
+
+
+def bench_e2e(
+    size: str, seconds: float, workdir: Path, tree: Path
+) -> tuple[tuple[float, int], tuple[float, int]]:
+    """The issue's measurement: ``live-console stream --video file:X --audio file:X`` (run from
+    ``tree``) and ``ffmpeg -re -i X`` re-encoding the same file with the same x264 settings
+    (sliced threads) and AAC, both pushing to the same local nginx-rtmp, one after the other;
+    whole-process cores used after a 6 s warm-up."""
+    from tests.fixtures.rtmp_servers import running_nginx
+
+    w, h = (int(v) for v in size.split("x"))
+    clip, _ = make_inputs(workdir, w, h)
+    rate = BITRATES[size]
+    with running_nginx(workdir / f"nginx-{size}") as server:
+        ours = _cores_used(
+            [sys.executable, "-m", "console", "stream", "--url", server.url(), "--key",
+             f"ours-{size}", "--video", f"file:{clip}", "--audio", f"file:{clip}",
+             "--canvas", size, "--bitrate", str(rate), "--duration", str(seconds + 30)],
+            tree, 6.0, seconds,
+        )  # fmt: skip
+        floor = _cores_used(
+            ["ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-stream_loop", "-1",
+             "-i", str(clip), "-c:v", "libx264", "-thread_type", "slice", "-preset", "veryfast",
+             "-tune", "zerolatency", "-b:v", str(rate), "-maxrate", str(rate),
+             "-bufsize", str(rate), "-g", "60", "-c:a", "aac", "-b:a", "128k",
+             "-f", "flv", f"{server.url()}/ffmpeg-{size}"],
+            workdir, 6.0, seconds,
+        )  # fmt: skip
+    return ours, floor
+
+
 def bench_threads(frames: int, workdir: Path) -> list[dict[str, float | str]]:
     """x264 sliced threads vs frame threads on the same composited frames at the same bitrate."""
     import av
@@ -251,6 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sources", default="testpattern,image,file")
     ap.add_argument("--threads", action="store_true", help="x264 sliced vs frame threads")
     ap.add_argument(
+        "--e2e", action="store_true", help="the CLI vs ffmpeg -re on a file, whole process"
+    )
+    ap.add_argument("--seconds", type=float, default=30.0, help="--e2e: seconds measured per side")
+    ap.add_argument("--tree", default=".", help="--e2e: the checkout whose CLI runs (before/after)")
+    ap.add_argument(
         "--ffmpeg", action="store_true", help="after each file row, the ffmpeg CLI on the same file"
     )
     ap.add_argument(
@@ -264,6 +344,18 @@ def main(argv: list[str] | None = None) -> int:
     print("command:", "python -m bench.media_path_bench", *(argv or sys.argv[1:]))
     with tempfile.TemporaryDirectory(prefix="media-path-bench-") as tmp:
         workdir = Path(tmp)
+        if args.e2e:
+            tree = Path(args.tree).resolve()
+            print(f"tree: {tree}")
+            print("| canvas | live-console stream (cores) | dropped | ffmpeg -re (cores) | ratio |")
+            print("|---|---:|---:|---:|---:|")
+            for size in args.sizes.split(","):
+                (ours, drops), (floor, _) = bench_e2e(size, args.seconds, workdir, tree)
+                print(
+                    f"| {size} | {ours:.3f} | {drops} | {floor:.3f} | ×{ours / floor:.2f} |",
+                    flush=True,
+                )
+            return 0
         if args.threads:
             print("| x264 threads | CPU ms/frame | delay (frames) | PSNR Y (dB) | size (kB) |")
             print("|---|---:|---:|---:|---:|")
