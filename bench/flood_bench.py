@@ -1,20 +1,25 @@
-"""Chat flood benchmark (not a test): 5 000 audience events/s for 60 s into the local ingest
-while the console streams 720x1280@30 with the show overlays and the chat overlay.
+"""Chat flood benchmark (not a test): audience events into the local ingest while the console
+streams with the show overlays and the chat overlay, each configuration in fresh processes.
 
-    /work/venv/bin/python -m bench.flood_bench --rate 5000 --seconds 60 --out docs/benchmarks.md
+    python -m bench.flood_bench --rate 500,1000,2500,5000 --burst --canvas 720x1280,1080x1920 \
+        --engine process,inprocess --runs 3 --out docs/benchmarks.md
+    python -m bench.flood_bench --long --engine process --out docs/benchmarks.md  # 10 min, RSS
 
-The console side (this process): a ShowController on a copy of the demo show (product pinned,
-coupon, flash sale, poll, keyword lottery "想要" open), its AudienceBridge (hub with the default
-blocked words) feeding the ChatFeed of a ChatOverlayLayer in the video and a real ChatPanel
-(offscreen widgets, Qt event loop on the main thread), the IngestServer on 127.0.0.1 with
-HMAC signing, a Pipeline (libx264 veryfast, 2.5 Mbit/s) pushing to a local nginx-rtmp.
+The console side (one fresh process per run): a ShowController on a copy of the demo show
+(product pinned, coupon, flash sale, poll, keyword lottery "想要" open), its LiveAudience (hub
+with the default blocked words) feeding the ChatFeed of the chat overlay and, through an
+AudienceBridge, a real ChatPanel (offscreen widgets, Qt event loop on the main thread), the
+IngestServer on 127.0.0.1 with HMAC signing, and the media engine (``--engine``: ``process``,
+the ProcessEngine's child process, or ``inprocess``, the PipelineEngine) rendering the test
+pattern with the show's overlays, libx264 veryfast 2.5 Mbit/s, to a local nginx-rtmp.
 
 The sender is a separate process (``multiprocessing``, spawn), so it shares no GIL with the
 console: two keep-alive HTTP connections posting signed batches of ``--batch`` events and one
-WebSocket connection sending batches as text messages, each paced to its share of ``--rate``.
-The mix: comments (Chinese and English, some "想要", a few with a blocked word), likes, joins,
-gifts, follows, shares, carts, room stats, a few paid orders, 1 % repeated deliveries
-(duplicates) and 0.1 % invalid events. Every event is accounted for on both sides.
+WebSocket connection sending batches as text messages, each paced to its share of the rate
+(``--burst``: 20 000 events sent at once, unpaced, then ``--seconds`` of watching the console
+catch up). The mix: comments (Chinese and English, some "想要", a few with a blocked word),
+likes, joins, gifts, follows, shares, carts, room stats, a few paid orders, 1 % repeated
+deliveries (duplicates) and 0.1 % invalid events. Every event is accounted for on both sides.
 """
 
 from __future__ import annotations
@@ -34,7 +39,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-W, H, FPS = 720, 1280, 30
+W, H, FPS = 720, 1280, 30  # the default canvas (--canvas WxH changes W and H)
+BURST = 20_000
+LONG_S = 600.0
+LONG_HEADING = "Chat flood: memory over 10 minutes"
 BITRATE = 2_500_000
 SECRET = "flood-bench-secret"
 PRODUCT = "CUP-316-500"
@@ -177,7 +185,14 @@ def _count_answer(tally: _Tally, n: int, status: int, result: dict[str, Any]) ->
 
 
 def _paced(rate: float, batch: int, seconds: float, t0: float):
-    """Yield batch numbers at their due times (monotonic); behind schedule: at once."""
+    """Yield batch numbers at their due times (monotonic); behind schedule: at once. ``rate``
+    below 0: a burst of ``-rate`` events, every batch at once (from ``t0``)."""
+    if rate < 0:
+        delay = t0 - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        yield from range(max(1, round(-rate / batch)))
+        return
     interval = batch / rate
     k = 0
     while k * interval < seconds:
@@ -308,7 +323,7 @@ def sender_main(
     _TOKEN = token
     t0 = time.monotonic() + (start_wall - time.time())
     tally = _Tally()
-    jobs = [
+    jobs = [  # a burst (rate < 0): the same shares of -rate events, unpaced
         (_http_sender, rate * (1 - SHARE_WS) / 2, "h1"),
         (_http_sender, rate * (1 - SHARE_WS) / 2, "h2"),
         (_ws_sender, rate * SHARE_WS, "ws"),
@@ -356,9 +371,29 @@ def rss_mb() -> float:
     return 0.0
 
 
-def build_show(workdir: Path):
-    """A ShowController on a copy of the demo show with everything running; its layers."""
-    from console.overlays.show_layers import build_show_layers
+def proc_rss_mb(pid: int | None) -> float:
+    """Another process's resident memory (the media process), 0 when it is gone."""
+    if pid is None:
+        return 0.0
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def proc_cpu_s(pid: int | None) -> float:
+    """Another process's user + system CPU seconds (``/proc/PID/stat``), 0 when it is gone."""
+    if pid is None:
+        return 0.0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
+def build_show(workdir: Path, size: tuple[int, int]):
+    """A ShowController on a copy of the demo show with everything running."""
     from console.show import commands as c
     from console.show.controller import ShowController
     from console.show.demo import copy_demo_show
@@ -388,13 +423,59 @@ def build_show(workdir: Path):
         )
     )
     show.execute(c.StartPoll("今天的保温杯内胆是什么材质？", ("304不锈钢", "316不锈钢", "陶瓷")))
-    layers = build_show_layers(lambda: show.state, show.now, (W, H), show.folder.path)
-    return show, layers
+    return show
+
+
+def build_engine(engine: str, show: Any, feed: Any, size: tuple[int, int]):
+    """(media engine, output factory) as ``live-console run`` builds them for ``engine``."""
+    from console.live.engine import EngineSpec
+    from console.live.outputs import build_output
+
+    spec = EngineSpec(
+        width=size[0],
+        height=size[1],
+        fps=FPS,
+        video_bitrate=BITRATE,
+        encoder="libx264",
+        preset="veryfast",
+        video="testpattern",
+        audio=("tone",),
+        adaptive_bitrate=False,
+    )
+    if engine == "process":
+        from console.engine_overlays import overlay_plan
+        from console.media.process_engine import ProcessEngine, process_output_factory
+
+        plan = overlay_plan(show.folder, chat=True, rehearsal=False)
+        return (
+            ProcessEngine(spec, plan, state=lambda: show.state, now=show.now, feed=feed),
+            process_output_factory,
+        )
+    from console.media.live_engine import PipelineEngine
+    from console.overlays.composition import overlays_for
+    from console.settings import CanvasSettings
+
+    canvas = CanvasSettings(width=size[0], height=size[1], fps=FPS)
+    overlays = overlays_for(show, show.folder, canvas, feed)
+    for layer in overlays:
+        if layer.name == "rehearsal":
+            layer.visible = False
+    return PipelineEngine(spec, overlays), build_output
 
 
 def run(
-    rate: float, seconds: float, batch: int, warmup: float, workdir: Path, gc_freeze: bool = False
+    rate: float,
+    seconds: float,
+    batch: int,
+    warmup: float,
+    workdir: Path,
+    engine_kind: str = "process",
+    size: tuple[int, int] = (W, H),
+    burst: int = 0,
+    gc_freeze: bool = True,
 ) -> dict:
+    """One configuration in this process. ``burst``: that many events at once (``rate`` is then
+    ignored) and ``seconds`` of watching after."""
     import dataclasses
     import multiprocessing as mp
 
@@ -404,63 +485,57 @@ def run(
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
 
-    from bench.soak_bench import Backdrop
     from console.audience.ingest import IngestServer
-    from console.media.audio import AudioMixer, ToneSource
-    from console.media.compositor import Scene, VideoLayer
-    from console.media.encoder import EncoderSettings
-    from console.media.pipeline import Pipeline
-    from console.media.rtmp import RtmpPublisher
-    from console.overlays.audience_layers import audience_layers
+    from console.audience.moderation import DEFAULT_BLOCKED_WORDS
+    from console.live.audience import LiveAudience
+    from console.live.outputs import OutputSpec
     from console.overlays.chat import ChatFeed
     from console.ui.audience_bridge import AudienceBridge
     from console.ui.chat_panel import ChatPanel
     from tests.fixtures.rtmp_servers import running_nginx
 
-    show, show_layers = build_show(workdir)
+    show = build_show(workdir, size)
     feed = ChatFeed(50)
-    bridge = AudienceBridge(show, feed, plugin_folders=[], entry_points=False)
+    audience = LiveAudience(
+        show, blocked_words=DEFAULT_BLOCKED_WORDS, plugin_folders=[], entry_points=False
+    )
+    audience.subscribe(feed, sampled=True)  # the overlay: a sample under overload
+    bridge = AudienceBridge(audience, feed)
     panel = ChatPanel(bridge)
     panel.resize(420, 900)
     panel.show()
-    hub = bridge.hub
-    scene = Scene()
-    scene.add(VideoLayer(Backdrop(W, H)))
-    for layer in show_layers:
-        scene.add(layer)
-    for layer in audience_layers(feed, "portrait"):
-        scene.add(layer)
-    mixer = AudioMixer()
-    mixer.add(ToneSource(440))
+    hub = audience.hub
     ingest = IngestServer(hub.submit, port=0, secret=SECRET)
+    engine, output_factory = build_engine(engine_kind, show, feed, size)
 
     gc_pauses = _watch_gc()
     samples: list[dict] = []
     ui = {"last": time.monotonic(), "max_gap": 0.0}
     result: dict[str, Any] = {}
     with running_nginx(workdir / "nginx") as server:
-        pub = RtmpPublisher(server.url(), "flood", name="nginx")
-        settings = EncoderSettings(W, H, FPS, BITRATE, encoder="libx264", preset="veryfast")
-        pipeline = Pipeline(settings, scene, mixer, [pub])
+        pub = output_factory(OutputSpec("nginx", "rtmp", url=server.url(), key="flood"), None)
+        engine.add_output(pub)
         if gc_freeze:  # as console.app and console.cli do once everything is built
             from console.runtime import freeze_startup_heap
 
             freeze_startup_heap()
-        bridge.start()
+        audience.start()
         ingest.start()
-        pipeline.start()
+        engine.start()
+        media_pid = getattr(engine, "pid", None)  # None: the media runs in this process
         ctx = mp.get_context("spawn")
         out = ctx.Queue()
         sender = None
         try:
-            if not pub.wait_live(15):
+            if not pub.wait_live(20):
                 raise SystemExit(f"publisher did not go live: {pub.error}")
             loop = QEventLoop()
             t_begin = time.monotonic()
             start_wall = time.time() + warmup
+            send_rate = -float(burst) if burst else rate
             sender = ctx.Process(
                 target=sender_main,
-                args=(ingest.address, ingest.token, rate, seconds, batch, start_wall, out),
+                args=(ingest.address, ingest.token, send_rate, seconds, batch, start_wall, out),
                 name="flood-sender",
             )
             sender.start()
@@ -473,11 +548,13 @@ def run(
 
             def sample() -> None:
                 now = time.monotonic()
-                st = pipeline.stats()
+                st = engine.stats()
                 row = {
                     "t": now - t_begin,
                     "rss": rss_mb(),
+                    "rss_media": proc_rss_mb(media_pid),
                     "cpu": cpu_s(),
+                    "cpu_media": proc_cpu_s(media_pid),
                     "rendered": st.frames_rendered,
                     "encoded": st.frames_encoded,
                     "dropped": dict(st.dropped),
@@ -493,10 +570,10 @@ def run(
                     marks["start"] = row
                     ui["max_gap"] = 0.0
                 print(
-                    f"{row['t']:5.0f} s  rss {row['rss']:6.1f} MB  frames {row['rendered']}  "
-                    f"dropped {row['dropped']} {row['pub_dropped']}  hub {row['processed']} "
-                    f"(queued {row['pending']})  render {row['render_ms']:.1f} ms  "
-                    f"ui gap {row['ui_gap_ms']:.0f} ms",
+                    f"{row['t']:5.0f} s  rss {row['rss']:6.1f} + {row['rss_media']:6.1f} MB  "
+                    f"frames {row['rendered']}  dropped {row['dropped']} {row['pub_dropped']}  "
+                    f"hub {row['processed']} (queued {row['pending']})  render "
+                    f"{row['render_ms']:.1f} ms  ui gap {row['ui_gap_ms']:.0f} ms",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -520,14 +597,17 @@ def run(
                 app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
                 time.sleep(0.05)
             app.processEvents()
+            panel.flush()
+            boundary = dict(engine.boundary_stats()) if hasattr(engine, "boundary_stats") else {}
         finally:
             if sender is not None:
                 sender.join(10)
                 if sender.is_alive():
                     sender.terminate()
-            pipeline.stop()
+            engine.stop()
             ingest.close()
             bridge.stop()
+            audience.stop()
         start = marks["start"]
         flood_from, flood_to = t_begin + start["t"], t_begin + flood_end["t"]
         journal = show.journal
@@ -542,19 +622,28 @@ def run(
             "order",
             "room_stats",
         )
+        span = max(1e-9, flood_end["t"] - start["t"])
+        during = [s for s in samples if s["t"] >= start["t"]]
         result = {
+            "engine": engine_kind,
+            "canvas": f"{size[0]}x{size[1]}",
             "rate": rate,
+            "burst": burst,
             "seconds": seconds,
+            "warmup": warmup,
             "batch": batch,
             "sender": sent,
             "ingest": dict(ingest.stats),
             "hub": dataclasses.asdict(hub.stats),
+            "accounting": hub.accounting(),
             "gc_freeze": gc_freeze,
             "hub_queue_size": hub.queue_size,
             "journal": {k: journal.count(f"audience.{k}") for k in kinds},
             "journal_total": journal.count("audience."),
-            "flood_s": flood_end["t"] - start["t"],
-            "cpu_console": (flood_end["cpu"] - start["cpu"]) / (flood_end["t"] - start["t"]),
+            "coalesced_rows": journal.count("hub.coalesced"),
+            "flood_s": span,
+            "cpu_console": (flood_end["cpu"] - start["cpu"]) / span,
+            "cpu_media": (flood_end["cpu_media"] - start["cpu_media"]) / span,
             "rendered": flood_end["rendered"] - start["rendered"],
             "encoded": flood_end["encoded"] - start["encoded"],
             "dropped": {
@@ -564,19 +653,23 @@ def run(
             "pub_dropped": flood_end["pub_dropped"],
             "rss_start": start["rss"],
             "rss_end": flood_end["rss"],
-            "rss_max": max(s["rss"] for s in samples if s["t"] >= start["t"]),
+            "rss_max": max(s["rss"] for s in during),
+            "rss_media_end": flood_end["rss_media"],
+            "rss_media_max": max(s["rss_media"] for s in during),
             "pending_max_sampled": max(s["pending"] for s in samples),
-            "render_ms": max(s["render_ms"] for s in samples if s["t"] >= start["t"]),
-            "encode_ms": max(s["encode_ms"] for s in samples if s["t"] >= start["t"]),
+            "render_ms": max(s["render_ms"] for s in during),
+            "encode_ms": max(s["encode_ms"] for s in during),
             "ui_gap_ms": max(s["ui_gap_ms"] for s in samples if s["t"] > start["t"]),
             "panel_rows": panel_rows(panel),
+            "panel_let_go": panel.queued_let_go + panel.model.removed,
             "bridge_dropped": bridge.dropped,
             "bridge_delivered": bridge.delivered,
             "feed_len": len(feed.snapshot()[1]),
+            "boundary": boundary,
             "gc": {  # passes during the flood: count, longest (ms)
                 gen: (
-                    len(during := [d for at, d in p if flood_from <= at <= flood_to]),
-                    1000 * max(during, default=0.0),
+                    len(during_gc := [d for at, d in p if flood_from <= at <= flood_to]),
+                    1000 * max(during_gc, default=0.0),
                 )
                 for gen, p in gc_pauses.items()
             },
@@ -610,118 +703,135 @@ def panel_rows(panel: Any) -> int:
     return -1
 
 
-def table_rows(r: dict) -> list[tuple[str, str]]:
-    """(measure, value) rows for one run."""
+def measures(r: dict) -> list[tuple[str, float, str]]:
+    """(measure, value, format) for one run: the numbers the summary table compares."""
     s = r["sender"]
     c = s["counts"]
-    hub = r["hub"]
-    ing = r["ingest"]
-    per_s = [v for k, v in sorted(s["per_s"].items(), key=lambda kv: int(kv[0]))][
-        : int(r["seconds"])
-    ]
-    due = r["flood_s"] * FPS
-    dropped = sum(r["dropped"].values())
-    by_cause = ", ".join(f"{k} {v}" for k, v in sorted(r["dropped"].items()) if v) or "none"
-    refused = {k: v for k, v in c.items() if k.startswith(("refused_", "failed_"))}
+    acc = r["accounting"]
+    dropped_hub = sum(v for k, v in acc.items() if k.startswith("dropped:"))
+    refused = sum(v for k, v in c.items() if k.startswith(("refused_", "failed_")))
     accounted = (
         c.get("accepted", 0)
         + c.get("duplicates", 0)
         + c.get("dropped_queue_full", 0)
         + c.get("rejected_invalid", 0)
-        + sum(refused.values())
+        + refused
     )
-    journal = ", ".join(f"{k} {v}" for k, v in r["journal"].items() if v)
+    due = r["flood_s"] * FPS
     return [
-        (
-            "events sent",
-            f"{c.get('sent', 0)} in {s['elapsed']:.1f} s "
-            f"({c.get('sent', 0) / max(1e-9, s['elapsed']):.0f}/s; per second "
-            f"{min(per_s, default=0)}–{max(per_s, default=0)})",
-        ),
-        ("accepted by the ingest", f"{c.get('accepted', 0)}"),
-        (
-            "not accepted, by cause",
-            f"duplicates {c.get('duplicates', 0)}, invalid {c.get('rejected_invalid', 0)}, "
-            f"hub queue full {c.get('dropped_queue_full', 0)}"
-            + "".join(f", {k} {v}" for k, v in refused.items()),
-        ),
-        ("accounted (accepted + not accepted)", f"{accounted} of {c.get('sent', 0)}"),
-        (
-            "the ingest's own counters",
-            f"accepted {ing.get('accepted', 0)}, duplicates {ing.get('duplicates', 0)}, "
-            f"invalid {ing.get('invalid_events', 0)}, dropped {ing.get('dropped', 0)}, refused "
-            f"requests {sum(v for k, v in ing.items() if k.startswith('rejected_'))}",
-        ),
-        (
-            "requests (HTTP + WebSocket), answer p50 / p99",
-            f"{s['requests']}, {s['latency_p50_ms']:.0f} / {s['latency_p99_ms']:.0f} ms",
-        ),
-        (
-            "hub: received / processed / duplicates / failed",
-            f"{hub['received']} / {hub['processed']} / {hub['duplicates']} / {hub['failed']}",
-        ),
-        ("hub queue max depth (bound)", f"{hub['queue_max']} ({r['hub_queue_size']})"),
-        ("journal transactions, largest batch", f"{hub['batches']}, {hub['batch_max']}"),
-        (
-            "journaled (audience.*)",
-            f"{r['journal_total']} ({journal}); errors {hub['journal_errors']}",
-        ),
-        (
-            "show reactions",
-            f"lottery entries {hub['lottery_entries']}, sales {hub['sales_recorded']} "
-            f"(refused {hub['sales_refused']}), hidden {hub['hidden']}",
-        ),
-        ("frames rendered / due during the flood", f"{r['rendered']} / {due:.0f}"),
-        ("dropped frames (pipeline, by cause)", f"**{dropped}** ({by_cause})"),
-        ("publisher drops", f"{sum(r['pub_dropped'].values())}"),
-        (
-            "render / encode ms per frame (worst 120-frame mean)",
-            f"{r['render_ms']:.1f} / {r['encode_ms']:.1f}",
-        ),
-        (
-            "garbage collector passes: count (longest)",
-            ", ".join(f"gen{g} {n} ({ms:.0f} ms)" for g, (n, ms) in r["gc"].items()),
-        ),
-        (
-            "RSS at flood start → end (max)",
-            f"{r['rss_start']:.0f} → {r['rss_end']:.0f} MB ({r['rss_max']:.0f})",
-        ),
-        (
-            "chat feed / panel rows / UI buffer let go",
-            f"{r['feed_len']} / {r['panel_rows']} / {r['bridge_dropped']}",
-        ),
-        ("UI event loop: longest gap of a 50 ms timer", f"{r['ui_gap_ms']:.0f} ms"),
-        (
-            "CPU: console / sender process (% of one core)",
-            f"{100 * r['cpu_console']:.0f} / {100 * s['cpu_s'] / max(1e-9, s['elapsed']):.0f}",
-        ),
-    ]
+        ("events sent", c.get("sent", 0), "{:,.0f}"),
+        ("sent per second (achieved)", c.get("sent", 0) / max(1e-9, s["elapsed"]), "{:,.0f}"),
+        ("not accounted by the sender (sent − answered by cause)", c.get("sent", 0) - accounted,
+         "{:,.0f}"),
+        ("accepted by the ingest", c.get("accepted", 0), "{:,.0f}"),
+        ("hub: accepted (journaled)", acc.get("accepted", 0), "{:,.0f}"),
+        ("hub: coalesced (likes/joins counted)", acc.get("coalesced", 0), "{:,.0f}"),
+        ("hub: comments sampled out of the overlay", acc.get("sampled_for_overlay", 0),
+         "{:,.0f}"),
+        ("hub: dropped (all causes)", dropped_hub, "{:,.0f}"),
+        ("hub: unaccounted", acc.get("unaccounted", 0), "{:,.0f}"),
+        ("hub queue max depth", r["hub"]["queue_max"], "{:,.0f}"),
+        ("answer p99 ms (HTTP + WebSocket)", s["latency_p99_ms"], "{:.0f}"),
+        ("frames rendered / due, %", 100 * r["rendered"] / max(1e-9, due), "{:.1f}"),
+        ("dropped frames (pipeline)", sum(r["dropped"].values()), "{:,.0f}"),
+        ("publisher drops", sum(r["pub_dropped"].values()), "{:,.0f}"),
+        ("render ms per frame (worst 120-frame mean)", r["render_ms"], "{:.1f}"),
+        ("encode ms per frame (worst 120-frame mean)", r["encode_ms"], "{:.1f}"),
+        ("UI event loop: longest gap of a 50 ms timer, ms", r["ui_gap_ms"], "{:.0f}"),
+        ("chat panel rows at the end", r["panel_rows"], "{:,.0f}"),
+        ("UI buffer + panel let go (plain messages)", r["bridge_dropped"] + r["panel_let_go"],
+         "{:,.0f}"),
+        ("RSS console, max MB", r["rss_max"], "{:.0f}"),
+        ("RSS media process, max MB (0: in-process)", r["rss_media_max"], "{:.0f}"),
+        ("CPU console, % of one core", 100 * r["cpu_console"], "{:.0f}"),
+        ("CPU media process, % of one core", 100 * r["cpu_media"], "{:.0f}"),
+        ("longest GC pass in the console, ms", max(ms for _n, ms in r["gc"].values()), "{:.0f}"),
+    ]  # fmt: skip
 
 
-def markdown(runs: list[tuple[str, dict]], command: str) -> str:
+def config_title(r: dict) -> str:
+    load = f"burst {r['burst']:,}" if r["burst"] else f"{r['rate']:,.0f}/s"
+    return f"{r['engine']}, {r['canvas']}, {load}"
+
+
+def _spread(values: list[float], fmt: str) -> str:
+    """min / median / max (one value when there was one run)."""
+    if len(values) == 1:
+        return fmt.format(values[0])
+    ordered = sorted(values)
+    mid = (
+        ordered[len(ordered) // 2]
+        if len(ordered) % 2
+        else sum(ordered[len(ordered) // 2 - 1 : len(ordered) // 2 + 1]) / 2
+    )
+    return " / ".join(fmt.format(v) for v in (ordered[0], mid, ordered[-1]))
+
+
+def summary_table(configs: list[list[dict]]) -> list[str]:
+    """One column per configuration, cells min / median / max over its runs."""
+    titles = [config_title(runs[0]) + f" ({len(runs)} run{'s' * (len(runs) > 1)})"
+              for runs in configs]  # fmt: skip
+    lines = ["| measured | " + " | ".join(titles) + " |", "|---|" + "---|" * len(configs)]
+    per_config = [[measures(r) for r in runs] for runs in configs]
+    for row, (label, _v, fmt) in enumerate(per_config[0][0]):
+        cells = [_spread([m[row][1] for m in ms], fmt) for ms in per_config]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def rss_table(configs: list[list[dict]], every_s: float = 60.0) -> list[str]:
+    """RSS over time (the first run of each configuration), one row per ``every_s``."""
+    lines = ["| t (s) | " + " | ".join(config_title(c[0]) for c in configs) + " |"]
+    lines.append("|---|" + "---|" * len(configs))
+    longest = max(c[0]["samples"][-1]["t"] for c in configs)
+    t = 0.0
+    while t <= longest + 0.5:
+        cells = []
+        for c in configs:
+            near = min(c[0]["samples"], key=lambda smp, t=t: abs(smp["t"] - t))
+            cells.append(f"{near['rss']:.0f} + {near['rss_media']:.0f} MB")
+        lines.append(f"| {t:.0f} | " + " | ".join(cells) + " |")
+        t += every_s
+    return lines
+
+
+def markdown(configs: list[list[dict]], command: str, smoke: bool, long: bool) -> str:
     import platform
 
-    r = runs[0][1]
-    tables = [table_rows(result) for _title, result in runs]
-    lines = [
-        "## Chat flood",
-        "",
+    r = configs[0][0]
+    lines = [f"## {LONG_HEADING if long else 'Chat flood'}", ""]
+    if smoke:
+        lines += [
+            "> **SMOKE RUN on a shared machine — not a measurement.** One run per column, on a "
+            "2-core machine other engineers' jobs were using at the same time; it only checks "
+            "that the benchmark runs and shows the direction. The full matrix (3 fresh processes "
+            "per configuration, both canvases, 500 / 1 000 / 2 500 / 5 000 events/s, the burst, "
+            "the 10-minute RSS run) is to be measured on a quiet machine with: "
+            "`python -m bench.flood_bench --rate 500,1000,2500,5000 --burst --canvas "
+            "720x1280,1080x1920 --engine process,inprocess --runs 3 --out docs/benchmarks.md` "
+            "and `python -m bench.flood_bench --long --engine process,inprocess --out "
+            "docs/benchmarks.md`.",
+            "",
+        ]
+    lines += [
         f"Command: `{command}`  ",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}; {W}x{H}@{FPS}, libx264 "
-        f"veryfast {BITRATE // 1000} kbps to a local nginx-rtmp; the five show overlays, the chat "
-        "overlay and the pinned-comment layer; the AudienceBridge and a real ChatPanel "
-        "(offscreen) on the Qt event loop. The sender is a separate process: 2 HTTP keep-alive "
-        f"connections (signed POSTs) and 1 WebSocket, batches of {r['batch']} events, paced to "
-        f"{r['rate']:.0f} events/s for {r['seconds']:.0f} s; journal on the local ext4 disk "
-        "(WAL, synchronous=FULL). Each column is a fresh process.",
+        f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}. Each run is a fresh "
+        f"console process (and, with `process`, its media child): the test pattern with the "
+        f"show overlays and the chat overlay at {FPS} fps, libx264 veryfast "
+        f"{BITRATE // 1000} kbps to a local nginx-rtmp; the show's LiveAudience, an "
+        "AudienceBridge and a real ChatPanel (offscreen) on the Qt event loop. The sender is a "
+        "separate process: 2 HTTP keep-alive connections (signed POSTs) and 1 WebSocket, "
+        f"batches of {r['batch']} events, paced to the rate for {r['seconds']:.0f} s after "
+        f"{r['warmup']:.0f} s of streaming (a burst: all at once, then the same watch); journal "
+        "on the local "
+        "disk (WAL, synchronous=FULL). Cells: min / median / max over the runs.",
         "",
-        "| measured | " + " | ".join(title for title, _ in runs) + " |",
-        "|---|" + "---|" * len(runs),
+        *summary_table(configs),
+        "",
     ]
-    for i, (label, _value) in enumerate(tables[0]):
-        lines.append(f"| {label} | " + " | ".join(t[i][1] for t in tables) + " |")
-    lines.append("")
+    if long:
+        lines += ["RSS over time (console + media process):", "", *rss_table(configs), ""]
     return "\n".join(lines)
 
 
@@ -734,10 +844,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-MODES = {
-    "shipped": "as shipped (start-up heap frozen)",
-    "no-freeze": "without freezing the start-up heap",
-}
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise SystemExit(f"--canvas {text!r}: write WIDTHxHEIGHT, e.g. 720x1280") from None
+    return w, h
+
+
+def _list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def main() -> None:
@@ -745,48 +861,70 @@ def main() -> None:
     import tempfile
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rate", type=float, default=5000.0, help="events per second")
-    ap.add_argument("--seconds", type=float, default=60.0, help="flood duration")
+    ap.add_argument("--rate", default="500,1000,2500,5000", help="events/s, comma-separated")
+    ap.add_argument("--burst", action="store_true", help=f"add a burst of {BURST:,} events")
+    ap.add_argument("--burst-events", type=int, default=BURST, help=argparse.SUPPRESS)
+    ap.add_argument("--canvas", default="720x1280,1080x1920", help="WxH, comma-separated")
+    ap.add_argument("--engine", default="process", help="process, inprocess (comma-separated)")
+    ap.add_argument("--runs", type=int, default=3, help="fresh processes per configuration")
+    ap.add_argument("--seconds", type=float, default=60.0, help="flood (or watch) duration")
+    ap.add_argument("--long", action="store_true", help="10-minute runs with RSS over time")
+    ap.add_argument("--smoke", action="store_true", help="label the section a smoke run")
     ap.add_argument("--batch", type=int, default=100, help="events per POST / WebSocket message")
     ap.add_argument("--warmup", type=float, default=10.0, help="seconds streaming before")
-    ap.add_argument(
-        "--modes",
-        default="shipped",
-        help="comma-separated runs, each in a fresh process: shipped, no-freeze",
-    )
     ap.add_argument("--out", help="write the '## Chat flood' section of this markdown file")
     ap.add_argument("--json", help=argparse.SUPPRESS)  # one run, in this process, to this file
     args = ap.parse_args()
+    engines = _list(args.engine)
+    for engine in engines:
+        if engine not in ("process", "inprocess"):
+            raise SystemExit(f"--engine {engine!r}: use process or inprocess")
+    sizes = [_size(c) for c in _list(args.canvas)]
+    rates = [float(r) for r in _list(args.rate)]
+    seconds = LONG_S if args.long else args.seconds
     if args.json:
         with tempfile.TemporaryDirectory(prefix="flood-") as tmp:
             result = run(
-                args.rate,
-                args.seconds,
+                rates[0],
+                seconds,
                 args.batch,
                 args.warmup,
                 Path(tmp),
-                gc_freeze=args.modes == "shipped",
+                engine_kind=engines[0],
+                size=sizes[0],
+                burst=args.burst_events if args.burst else 0,
             )
-        result.pop("samples")
+        if not args.long:
+            result["samples"] = result["samples"][-1:]
         Path(args.json).write_text(json.dumps(_plain(result)))
         return
-    runs = []
-    for mode in args.modes.split(","):
-        if mode not in MODES:
-            raise SystemExit(f"unknown mode {mode!r}: use {', '.join(MODES)}")
-        with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            child = [sys.executable, "-m", "bench.flood_bench", "--json", out.name]
-            child += ["--rate", str(args.rate), "--seconds", str(args.seconds)]
-            child += ["--batch", str(args.batch), "--warmup", str(args.warmup), "--modes", mode]
-            subprocess.run(child, check=True)
-            runs.append((MODES[mode], json.loads(Path(out.name).read_text())))
+    loads: list[tuple[float, bool]] = [(r, False) for r in (rates[:1] if args.long else rates)]
+    if args.burst and not args.long:
+        loads.append((rates[0], True))
+    configs: list[list[dict]] = []
+    for engine in engines:
+        for size in sizes:
+            for rate, burst in loads:
+                runs = []
+                for _ in range(max(1, args.runs)):
+                    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+                        child = [sys.executable, "-m", "bench.flood_bench", "--json", out.name]
+                        child += ["--engine", engine, "--canvas", f"{size[0]}x{size[1]}"]
+                        child += ["--rate", str(rate), "--seconds", str(args.seconds)]
+                        child += ["--batch", str(args.batch), "--warmup", str(args.warmup)]
+                        child += ["--burst-events", str(args.burst_events)]
+                        child += ["--burst"] if burst else []
+                        child += ["--long"] if args.long else []
+                        subprocess.run(child, check=True)
+                        runs.append(json.loads(Path(out.name).read_text()))
+                configs.append(runs)
     command = "python -m bench.flood_bench " + " ".join(sys.argv[1:])
-    text = markdown(runs, command)
+    text = markdown(configs, command, args.smoke, args.long)
     print(text)
     if args.out:
         from bench.markdown import replace_section
 
-        replace_section(args.out, "Chat flood", text)
+        replace_section(args.out, LONG_HEADING if args.long else "Chat flood", text)
 
 
 if __name__ == "__main__":
