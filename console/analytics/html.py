@@ -16,6 +16,7 @@ from console.analytics.metrics import Band, Funnel, Minute, ShowAnalytics
 from console.analytics.reconcile import Difference, Reconciliation
 from console.resources import version
 from console.show.money import CURRENCY_SYMBOLS
+from console.timefmt import hms
 
 PALETTE = (
     "#4E79A7",
@@ -56,10 +57,7 @@ def clock(ts: float, seconds: bool = False) -> str:
 
 
 def duration(seconds: float) -> str:
-    seconds = int(round(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    return hms(round(seconds))
 
 
 def _nice_max(value: float, ticks: int = 3) -> float:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from console.clips.segments import Recording, Segment
+from console.timefmt import hms
 
 YOUTUBE_MIN_S = 10.0
 YOUTUBE_MIN_CHAPTERS = 3
@@ -69,7 +70,7 @@ def _clock(t: float, millis: bool) -> str:
     s, ms = divmod(rem, 1000)
     if millis:
         return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    return hms(ms_total // 1000)
 
 
 def webvtt(chapters: list[Chapter]) -> str:

@@ -24,6 +24,7 @@ from console.overlays.text import Painter, TextBox
 from console.qt.QtCore import QPointF, QRectF, Qt
 from console.qt.QtGui import QBrush, QColor, QFont, QLinearGradient, QPainter, QPainterPath, QPen
 from console.show.state import ShowState
+from console.timefmt import hms
 
 StateGetter = Callable[[], ShowState]
 Clock = Callable[[], float]
@@ -120,9 +121,7 @@ def format_countdown(seconds: int | None) -> str:
     """``mm:ss``, or ``h:mm:ss`` from one hour."""
     if seconds is None:
         return ""
-    h, rest = divmod(max(0, int(seconds)), 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+    return hms(seconds, pad_minutes=True)
 
 
 def mask_name(name: str) -> str:

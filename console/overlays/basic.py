@@ -10,6 +10,7 @@ from console.media.compositor import NormRect
 from console.overlays.text import safe_text
 from console.qt.QtCore import QRectF, Qt
 from console.qt.QtGui import QColor, QFont, QImage, QPainter, QPainterPath
+from console.timefmt import hms
 
 
 @dataclass
@@ -78,14 +79,7 @@ class ClockLayer:
         return (self.label, int(t))
 
     def paint(self, painter: QPainter, width: int, height: int, t: float) -> None:
-        s = int(t)
-        paint_box(
-            painter,
-            width,
-            height,
-            f"{self.label} {s // 3600:d}:{s // 60 % 60:02d}:{s % 60:02d}",
-            self.style,
-        )
+        paint_box(painter, width, height, f"{self.label} {hms(t, always_hours=True)}", self.style)
 
 
 class ImageLayer:

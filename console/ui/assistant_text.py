@@ -17,6 +17,7 @@ from console.show.journal import Event
 from console.show.money import format_money
 from console.show.promotions import Template
 from console.show.state import ShowState, coupon_label
+from console.timefmt import hms
 from console.ui.show_bridge import ShowBridge
 
 
@@ -25,10 +26,7 @@ def clock_text(seconds: float | None, countdown: bool = True) -> str:
     elapsed time rounds down."""
     if seconds is None:
         return "∞"
-    s = max(0, math.ceil(seconds - 1e-6) if countdown else int(seconds))
-    return (
-        f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-    )
+    return hms(math.ceil(seconds - 1e-6) if countdown else int(seconds))
 
 
 def yuan_to_cents(value: float) -> int:

@@ -27,6 +27,7 @@ from console.qt.QtWidgets import (
     QTableWidgetItem,
     QVBoxLayout,
 )
+from console.timefmt import hms
 from console.ui.plain import plain_label
 from console.ui.tasks import BackgroundTasks
 
@@ -35,9 +36,7 @@ COLUMNS = ("片段 Clip", "类型 Kind", "开始 Start", "时长 Duration", "文
 
 
 def _clock(seconds: float) -> str:
-    m, s = divmod(max(0, int(round(seconds))), 60)
-    h, m = divmod(m, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    return hms(round(seconds))
 
 
 def session_text(s: Session) -> str:

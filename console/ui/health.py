@@ -11,6 +11,7 @@ from console.media.pipeline import PipelineStats
 from console.media.rtmp.publisher import ROOM_CLOSE_S
 from console.qt.QtCore import QEvent
 from console.qt.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from console.timefmt import hms
 from console.ui.plain import plain_label
 
 DROP_CAUSES = (
@@ -131,7 +132,7 @@ class HealthPanel(QWidget):
         v = self.values
         up = int(live_seconds) if live_seconds is not None else int(stats.uptime_s)
         v["uptime"].setText(
-            f"{up // 3600}:{up // 60 % 60:02d}:{up % 60:02d}"
+            hms(up, always_hours=True)
             + ("" if live_seconds is not None else "  " + self.tr("(preview, not live)"))
         )
         kbps = sum(o.bitrate_kbps for o in outputs)

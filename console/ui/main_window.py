@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from console.ui.rundown import RundownPanel
     from console.ui.show_bridge import ShowBridge
 
+from console.timefmt import hms
 from console.ui.audience_menu import AudienceMenu, AudiencePrefs
 from console.ui.canvas_panel import FPS_CHOICES, RESOLUTIONS, CanvasPanel
 from console.ui.destinations_part import DestinationsPart, highlighted_html, recording_path
@@ -388,8 +389,7 @@ class MainWindow(
         )
         self.health.update_audience(self._audience_accounting())
         if live_for is not None:
-            s = int(live_for)
-            self.live_clock.setText(f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}")
+            self.live_clock.setText(hms(live_for, always_hours=True))
         else:
             self.live_clock.setText("")
         c = self.settings.canvas
