@@ -508,17 +508,11 @@ def _cmd_stream(args: argparse.Namespace) -> int:
     return _run_pipeline(args, [dest], {"rtmp": key}, args.record, secrets)
 
 
-def default_recording_path(stem: str) -> Path:
-    from platformdirs import user_videos_dir
-
-    folder = Path(user_videos_dir()) / "live-console"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.flv"
-
-
 def _cmd_demo(args: argparse.Namespace) -> int:
     _setup_logging([], args.verbose)
-    record = args.record or str(default_recording_path("demo-rehearsal"))
+    from console.live.outputs import recording_path
+
+    record = args.record or str(recording_path("demo-rehearsal"))
     print(
         f"REHEARSAL: demo show, nothing leaves this machine; recording to {record}", file=sys.stderr
     )

@@ -6,15 +6,14 @@ Texts are translated in the ``MainWindow`` context, as before the split.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.errors import UserError
 from console.live import golive
+from console.live.outputs import recording_path
 from console.live.session import LiveSession
 from console.media.output import OutputState
 from console.platforms import credentials
@@ -35,14 +34,6 @@ if TYPE_CHECKING:
 from console.qt.QtCore import QCoreApplication as _Q
 
 log = logging.getLogger(__name__)
-
-
-def recording_path(stem: str) -> Path:
-    from platformdirs import user_videos_dir
-
-    folder = Path(user_videos_dir()) / "live-console"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.flv"
 
 
 def highlighted_html(text: str) -> str:
