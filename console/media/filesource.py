@@ -213,6 +213,7 @@ class FileSource:
         """Block while both streams are far enough ahead of the consumer; False to stop."""
         with self._cond:
             while not self._stop:
+                self._drop_unwatched()  # a side nobody reads must not hold the other back
                 target = self._consumer_pos() + LOOKAHEAD_S
                 need_video = self.has_video and self._video_decoded_s < target
                 need_audio = self.has_audio and self._audio_tail / SAMPLE_RATE < target

@@ -119,3 +119,16 @@ def test_start_waits_for_the_first_picture_and_sound(source_of):
     assert source.audio_underruns == 0
     source.read_audio(1600)
     assert source.audio_underruns == 0
+
+
+def test_a_fast_file_used_only_for_its_sound_keeps_decoding(source_of):
+    """120 fps pictures nobody shows must not fill the decoder's queue and stall the sound."""
+    source = source_of(fps=120, sample_rate=48_000)
+    source.start()
+    audio = []
+    for n in range(round(2.0 * FPS)):
+        t = n / FPS
+        assert wait_for(lambda t=t: source.decoded_s >= t + 0.05, 30), t
+        audio.append(source.audio.read(round((n + 1) / FPS * RATE) - round(n / FPS * RATE)))
+    assert abs(beep_onsets(np.concatenate(audio))[0] - EVENTS[0]) < 0.002
+    assert source.audio_underruns == 0
