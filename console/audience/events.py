@@ -28,6 +28,9 @@ EVENT_TYPES = (
     "room_stats",
     "retract",
 )
+# What the audience itself does (a source's ``kinds``): every type but ``retract``, which a
+# platform's moderation sends to take messages back.
+AUDIENCE_TYPES = tuple(t for t in EVENT_TYPES if t != "retract")
 ORDER_STATUSES = ("created", "paid", "cancelled", "refunded")
 MAX_TEXT = 2000  # code points kept of a comment (longer text is clipped, not refused)
 MAX_ID = 128

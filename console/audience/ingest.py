@@ -38,7 +38,14 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from console.audience.events import AudienceEvent, Deduper, EventError, parse_batch, parse_event
+from console.audience.events import (
+    AUDIENCE_TYPES,
+    AudienceEvent,
+    Deduper,
+    EventError,
+    parse_batch,
+    parse_event,
+)
 from console.errors import UserError
 from console.redaction import register_secret
 from console.server import (
@@ -115,17 +122,7 @@ class IngestServer:
 
     name = "local_ingest"
     requires_rehearsal = False
-    kinds = (
-        "comment",
-        "like",
-        "gift",
-        "member_join",
-        "follow",
-        "share",
-        "cart",
-        "order",
-        "room_stats",
-    )
+    kinds = AUDIENCE_TYPES
 
     def __init__(
         self,

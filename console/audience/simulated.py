@@ -27,7 +27,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from console.audience.events import AudienceEvent, Gift, Order, User
+from console.audience.events import AUDIENCE_TYPES, AudienceEvent, Gift, Order, User
 from console.audience.sources import Emit
 from console.errors import UserError
 
@@ -248,17 +248,7 @@ def _short(title: str) -> str:
 class SimulatedAudience:
     name = "simulated_audience"
     requires_rehearsal = True
-    kinds = (
-        "comment",
-        "like",
-        "gift",
-        "member_join",
-        "follow",
-        "share",
-        "cart",
-        "order",
-        "room_stats",
-    )
+    kinds = AUDIENCE_TYPES
 
     def __init__(
         self,
