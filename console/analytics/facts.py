@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from console.audience.events import AUDIENCE_TYPES
 from console.audience.hub import is_question
 from console.show.money import parse_money
 
@@ -22,9 +23,7 @@ SESSION_ENDED = "session.ended"
 # audience event types that count as an interaction (the funnel's second stage)
 INTERACTIONS = frozenset({"comment", "like", "follow", "share", "gift"})
 # every audience type that names a user: seeing one of these means the user was watching
-USER_TYPES = frozenset(
-    {"comment", "like", "gift", "member_join", "follow", "share", "cart", "order"}
-)
+USER_TYPES = frozenset(AUDIENCE_TYPES) - {"room_stats"}
 
 
 class BadEvent(ValueError):
