@@ -857,7 +857,7 @@ def _cmd_encoders(_: argparse.Namespace) -> int:
 
 
 def _cmd_key(args: argparse.Namespace) -> int:
-    from console.platforms.credentials import delete_key, set_key
+    from console.platforms.credentials import delete_key, store_key
 
     if args.action == "delete":
         delete_key(args.name)
@@ -870,7 +870,7 @@ def _cmd_key(args: argparse.Namespace) -> int:
         if sys.stdin.isatty()
         else sys.stdin.readline()
     )
-    set_key(args.name, key)
+    store_key(args.name, key)
     print(f"stored stream key '{args.name}' in the OS keyring")
     return 0
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import keyring
 from keyring.errors import KeyringError
 
@@ -11,42 +9,6 @@ from console.errors import UserError
 from console.redaction import register_secret
 
 SERVICE = "live-console"
-
-
-def get_key(name: str) -> str:
-    try:
-        key = keyring.get_password(SERVICE, name)
-    except KeyringError as exc:
-        raise UserError(
-            f"cannot read stream key '{name}': no usable OS keyring ({exc.__class__.__name__}); pass it with --key instead"
-        ) from None
-    if not key:
-        raise UserError(
-            f"no stream key named '{name}' in the keyring: store it with `live-console key set {name}`"
-        )
-    register_secret(key)
-    return key
-
-
-def set_key(name: str, key: str) -> None:
-    if not key.strip():
-        raise UserError("empty stream key: paste the key from your platform's live console")
-    register_secret(key)
-    try:
-        keyring.set_password(SERVICE, name, key.strip())
-    except KeyringError as exc:
-        raise UserError(
-            f"cannot store stream key '{name}': no usable OS keyring ({exc.__class__.__name__})"
-        ) from None
-
-
-def delete_key(name: str) -> None:
-    try:
-        keyring.delete_password(SERVICE, name)
-    except keyring.errors.PasswordDeleteError:
-        raise UserError(f"no stream key named '{name}' in the keyring") from None
-    except KeyringError as exc:
-        raise UserError(f"cannot delete stream key '{name}': {exc.__class__.__name__}") from None
 
 
 class KeyringUnavailable(UserError):
@@ -82,8 +44,22 @@ def find_key(name: str) -> str | None:
     return key
 
 
+def get_key(name: str) -> str:
+    """The stored key; a :class:`~console.errors.UserError` that says how to store it when
+    there is none (the CLI's ``--key-name``)."""
+    try:
+        key = find_key(name)
+    except KeyringUnavailable as exc:
+        raise UserError(f"{exc}; pass it with --key instead") from None
+    if not key:
+        raise UserError(
+            f"no stream key named '{name}' in the keyring: store it with `live-console key set {name}`"
+        )
+    return key
+
+
 def store_key(name: str, key: str) -> None:
-    """Like :func:`set_key` but raises :class:`KeyringUnavailable` when there is no keyring."""
+    """Keep ``key`` under ``name``; raises :class:`KeyringUnavailable` when there is no keyring."""
     if not key.strip():
         raise UserError("empty stream key: paste the key from your platform's live console")
     register_secret(key)
@@ -95,7 +71,16 @@ def store_key(name: str, key: str) -> None:
         ) from None
 
 
-def forget_key(name: str) -> None:
-    """Delete a stored key; a missing key or keyring is not an error."""
-    with contextlib.suppress(KeyringError):
+def delete_key(name: str, *, missing_ok: bool = False) -> None:
+    """Delete a stored key. A missing key is an error unless ``missing_ok`` (then a missing or
+    unusable keyring is not one either: the window forgets a key on its way out)."""
+    try:
         keyring.delete_password(SERVICE, name)
+    except keyring.errors.PasswordDeleteError:
+        if not missing_ok:
+            raise UserError(f"no stream key named '{name}' in the keyring") from None
+    except KeyringError as exc:
+        if not missing_ok:
+            raise UserError(
+                f"cannot delete stream key '{name}': {exc.__class__.__name__}"
+            ) from None

@@ -124,7 +124,7 @@ class DestinationsPart:
             return
         self.settings.destinations.remove(dest)
         self.session_keys.pop(dest.key_name, None)
-        self.tasks.run(lambda: credentials.forget_key(dest.key_name))
+        self.tasks.run(lambda: credentials.delete_key(dest.key_name, missing_ok=True))
         self.destinations.set_destinations(self.settings.destinations)
         self._wire_destination_rows()
         self.schedule_save()
