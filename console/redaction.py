@@ -107,6 +107,13 @@ def _mask_query(m: re.Match[str]) -> str:
     return "?" + _PARAM.sub(_mask_param, m.group(0)[1:])
 
 
+def forget_secrets() -> None:
+    """Forget every registered secret (tests: one test's secrets must not mask the next's text)."""
+    with _lock:
+        _secrets.clear()
+        _ordered.clear()
+
+
 def redact(text: object, *extra: object) -> str:
     """``text`` with every registered secret (and ``extra``, registered too) and every
     secret-shaped part replaced by ``****``."""

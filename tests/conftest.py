@@ -25,3 +25,11 @@ def _private_dirs(
     ):
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.setenv("HOME", str(home))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_redactor() -> None:
+    """The redactor is process-wide: a secret one test registers must not mask the next's text."""
+    from console.redaction import forget_secrets
+
+    forget_secrets()

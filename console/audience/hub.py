@@ -34,6 +34,7 @@ counted ``dropped:queue_full``. :meth:`AudienceHub.accounting` says where every 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -45,6 +46,7 @@ from typing import Any
 from console.audience.events import AudienceEvent, Deduper, EventError, parse_event
 from console.audience.moderation import Moderator, match_key, sanitize_text
 from console.errors import UserError
+from console.subscribers import Subscribers
 
 log = logging.getLogger(__name__)
 
@@ -158,8 +160,10 @@ class AudienceHub:
         self.priority_cap_bytes = priority_cap_bytes
         self.priority_block_s = priority_block_s
         self._cond = threading.Condition()
-        self._normal: deque[AudienceEvent] = deque()
-        self._priority: deque[tuple[AudienceEvent, int]] = deque()
+        # (arrival number, event[, size]): a batch is handed on in arrival order
+        self._normal: deque[tuple[int, AudienceEvent]] = deque()
+        self._priority: deque[tuple[int, AudienceEvent, int]] = deque()
+        self._arrivals = itertools.count()
         self._priority_bytes = 0
         self._coalesced: Counter[tuple[str, str]] = Counter()
         self._coalesced_likes: Counter[tuple[str, str]] = Counter()  # their like_count sum
@@ -167,7 +171,7 @@ class AudienceHub:
         self._dedupe = Deduper(dedupe_size)
         self._want_words = [match_key(w) for w in want_words if match_key(w)]
         self._wants: dict[str, set[str]] = {}
-        self._subscribers: list[Callable[[AudienceItem], None]] = []
+        self._subscribers: Subscribers[Callable[[AudienceItem], None]] = Subscribers()
         self._sampled: set[int] = set()  # id() of subscribers that take a sample under overload
         self._lock = threading.Lock()
         self._process_lock = threading.Lock()
@@ -206,7 +210,7 @@ class AudienceHub:
             if event.type == "room_stats" and depth >= self.shed_at:
                 self._drop("room_stats")
                 return False
-            self._normal.append(event)
+            self._normal.append((next(self._arrivals), event))
             self._cond.notify()
             depth += 1
         if depth > self.stats.queue_max:
@@ -226,7 +230,7 @@ class AudienceHub:
                     self._drop("priority_overflow")
                     return False
                 self._cond.wait(remaining)
-            self._priority.append((event, size))
+            self._priority.append((next(self._arrivals), event, size))
             self._priority_bytes += size
             with self._lock:
                 self.stats.priority += 1
@@ -308,16 +312,15 @@ class AudienceHub:
     ) -> Callable[[], None]:
         """``sampled``: under overload this subscriber (the chat overlay) gets a sample of the
         comments of a large batch (``overlay_quota`` of them), never fewer orders or gifts."""
-        with self._lock:
-            self._subscribers.append(callback)
-            if sampled:
+        if sampled:  # before it can be called: a sampled subscriber never sees a full batch
+            with self._lock:
                 self._sampled.add(id(callback))
+        remove = self._subscribers.add(callback)
 
         def unsubscribe() -> None:
+            remove()
             with self._lock:
-                if callback in self._subscribers:
-                    self._subscribers.remove(callback)
-                    self._sampled.discard(id(callback))
+                self._sampled.discard(id(callback))
 
         return unsubscribe
 
@@ -360,14 +363,18 @@ class AudienceHub:
                 if self._stopping:
                     return [], {}, True
                 self._cond.wait()
-            batch: list[AudienceEvent] = []
+            taken: list[tuple[int, AudienceEvent]] = []
             freed = 0
-            while self._priority and len(batch) < limit:
-                event, size = self._priority.popleft()
+            while self._priority and len(taken) < limit:
+                arrival, event, size = self._priority.popleft()
                 freed += size
-                batch.append(event)
-            while self._normal and len(batch) < limit:
-                batch.append(self._normal.popleft())
+                taken.append((arrival, event))
+            while self._normal and len(taken) < limit:
+                taken.append(self._normal.popleft())
+            # the priority lane goes first only across batches (under load); within a batch the
+            # events keep the order they arrived in (a gift after the comment before it)
+            taken.sort(key=lambda pair: pair[0])
+            batch = [event for _, event in taken]
             if freed:
                 self._priority_bytes -= freed
                 self._cond.notify_all()  # a producer waiting on the memory cap
@@ -433,8 +440,8 @@ class AudienceHub:
                     self._failed(event)
         if not items:
             return
+        subscribers = self._subscribers.snapshot()
         with self._lock:
-            subscribers = list(self._subscribers)
             sampled_ids = set(self._sampled)
         comments = sum(1 for i in items if i.event.type == "comment")
         step = comments / self.overlay_quota if comments > self.overlay_quota else 0.0
