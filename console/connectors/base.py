@@ -33,6 +33,7 @@ from console.audience.events import AudienceEvent, Deduper, EventError, parse_ev
 from console.audience.sources import Emit
 from console.errors import UserError
 from console.redaction import redact, register_secret
+from console.subscribers import Subscribers
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +205,7 @@ class Connector:
         self._dedupe = Deduper(setting(config, "dedupe_size", 50_000, int))
         self._state = ConnectorState()
         self._state_lock = threading.Lock()
-        self._listeners: list[Callable[[ConnectorState], None]] = []
+        self._listeners: Subscribers[Callable[[ConnectorState], None]] = Subscribers()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
         self._stop_flag = threading.Event()
@@ -219,18 +220,13 @@ class Connector:
 
     def on_state(self, callback: Callable[[ConnectorState], None]) -> Callable[[], None]:
         """Call ``callback(state)`` on every change (on the connector's thread)."""
-        self._listeners.append(callback)
-        return lambda: self._listeners.remove(callback) if callback in self._listeners else None
+        return self._listeners.add(callback)
 
     def _set(self, **changes: Any) -> ConnectorState:
         with self._state_lock:
             self._state = replace(self._state, **changes)
             state = self._state
-        for callback in list(self._listeners):
-            try:
-                callback(state)
-            except Exception:
-                log.exception("connector state listener failed")
+        self._listeners.notify(state, logger=log, what="connector state listener")
         return state
 
     def _count(self, name: str, n: int = 1) -> None:

@@ -19,6 +19,7 @@ from console.audience.sources import check_go_live
 from console.show.actor import Actor
 from console.show.commands import BlockUser, PinComment, UnblockUser, UnpinComment
 from console.show.journal import Event
+from console.subscribers import Subscribers
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +44,9 @@ class LiveAudience:
         for user_key in sorted(controller.state.blocked_users):
             self.moderator.block_user(user_key)
         self.hub = AudienceHub(controller, moderator=self.moderator)
-        self._status_listeners: list[Callable[[PluginStatus], None]] = []
+        self._status_listeners: Subscribers[Callable[[PluginStatus], None]] = Subscribers()
         if on_status is not None:
-            self._status_listeners.append(on_status)
+            self._status_listeners.add(on_status)
         self.host = PluginHost(
             self.hub.submit,
             PluginContext(
@@ -59,20 +60,10 @@ class LiveAudience:
     def on_plugin_status(self, callback: Callable[[PluginStatus], None]) -> Callable[[], None]:
         """``callback(PluginStatus)`` (on whichever thread) when a plugin starts, stops or
         fails; returns the unsubscribe. The window hands it to the UI thread."""
-        self._status_listeners.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._status_listeners:
-                self._status_listeners.remove(callback)
-
-        return unsubscribe
+        return self._status_listeners.add(callback)
 
     def _report_status(self, status: PluginStatus) -> None:
-        for callback in list(self._status_listeners):
-            try:
-                callback(status)
-            except Exception:  # noqa: BLE001 - one listener's bug must not stop the others
-                log.exception("plugin status listener failed")
+        self._status_listeners.notify(status, logger=log, what="plugin status listener")
 
     def start(self) -> None:
         if not self.started:

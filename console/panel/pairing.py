@@ -36,6 +36,7 @@ from console.panel.roles import ROLES
 from console.redaction import register_secret
 from console.show.actor import Actor
 from console.show.safe_files import write_atomic
+from console.subscribers import Subscribers
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +140,7 @@ class PairingStore:
         self._fails: deque[tuple[float, str]] = deque()
         self._devices: dict[str, Device] = {}  # token hash → device
         self._last_saved = 0.0
-        self._listeners: list[Callable[[Device], None]] = []
+        self._listeners: Subscribers[Callable[[Device], None]] = Subscribers()
         self._load()
 
     # ---- codes
@@ -248,25 +249,12 @@ class PairingStore:
                 raise UserError(f"no paired device {device_id!r}: it may be revoked already")
             device = self._devices.pop(found)
             self._save()
-            listeners = list(self._listeners)
         log.info("panel: revoked %r (%s)", device.name, device.role)
-        for listener in listeners:
-            try:
-                listener(device)
-            except Exception:
-                log.exception("panel revoke listener failed")
+        self._listeners.notify(device, logger=log, what="panel revoke listener")
         return device
 
     def on_revoke(self, callback: Callable[[Device], None]) -> Callable[[], None]:
-        with self._lock:
-            self._listeners.append(callback)
-
-        def remove() -> None:
-            with self._lock:
-                if callback in self._listeners:
-                    self._listeners.remove(callback)
-
-        return remove
+        return self._listeners.add(callback)
 
     # ---- file
 

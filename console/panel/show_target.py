@@ -29,6 +29,7 @@ from console.show import commands as c
 from console.show.controller import ShowController
 from console.show.money import format_money
 from console.show.state import ShowState, coupon_label
+from console.subscribers import Subscribers
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class ShowPanelTarget:
         self._hidden: set[int] = set()
         self._pinned_comment: int | None = None
         self._live = False
-        self._subscribers: list[Callable[[], None]] = []
+        self._subscribers: Subscribers[Callable[[], None]] = Subscribers()
         self._unsubs: list[Callable[[], None]] = []
         if self._owns_stats:
             self.stats.replay(controller.journal.events())
@@ -88,24 +89,10 @@ class ShowPanelTarget:
     # ---- PanelTarget
 
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
-        with self._lock:
-            self._subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if callback in self._subscribers:
-                    self._subscribers.remove(callback)
-
-        return unsubscribe
+        return self._subscribers.add(callback)
 
     def _changed(self) -> None:
-        with self._lock:
-            subscribers = list(self._subscribers)
-        for callback in subscribers:
-            try:
-                callback()
-            except Exception:
-                log.exception("panel subscriber failed")
+        self._subscribers.notify(logger=log, what="panel subscriber")
 
     def _on_item(self, item: AudienceItem) -> None:
         if self._owns_stats:

@@ -28,6 +28,7 @@ from console.show.lottery import SeedVault
 from console.show.promotions import Promotions
 from console.show.rundown import Rundown, cue_command
 from console.show.state import CATALOG_LOADED, CUE_FAILED, SHOW_PREFIX, ShowState, reduce
+from console.subscribers import Subscribers
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class ShowController:
         self._lock = threading.RLock()
         self._drain_lock = threading.Lock()
         self._outbox: deque[tuple[Event, ShowState]] = deque()
-        self._subscribers: list[Subscriber] = []
+        self._subscribers: Subscribers[Subscriber] = Subscribers()
         self._state = replay(journal.events(SHOW_PREFIX), journal.path)
         if catalog is not None and catalog_hash(catalog) != self._state.catalog_hash:
             self.load_catalog(catalog)
@@ -159,15 +160,7 @@ class ShowController:
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback(event, state)`` after every journaled show event; returns unsubscribe."""
-        with self._lock:
-            self._subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if callback in self._subscribers:
-                    self._subscribers.remove(callback)
-
-        return unsubscribe
+        return self._subscribers.add(callback)
 
     # ---- changing
 
@@ -270,12 +263,9 @@ class ShowController:
                         if not self._outbox:
                             break
                         event, state = self._outbox.popleft()
-                        subscribers = list(self._subscribers)
-                    for callback in subscribers:
-                        try:
-                            callback(event, state)
-                        except Exception:
-                            log.exception("show subscriber %r failed on %s", callback, event.kind)
+                    self._subscribers.notify(
+                        event, state, logger=log, what=f"show subscriber (on {event.kind})"
+                    )
             finally:
                 self._drain_lock.release()
             with self._lock:
