@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from console.live.outputs import recording_path
 from console.live.resume import ResumeOffer
 from console.live.session import LiveSession
 from console.media.output import OutputState
@@ -22,7 +23,6 @@ from console.platforms import credentials
 from console.qt.QtCore import QCoreApplication as _Q
 from console.qt.QtCore import QTimer
 from console.show.actor import WINDOW
-from console.ui.destinations_part import recording_path
 
 
 def ask_resume_dialog(window: Any, offer: ResumeOffer) -> bool:
