@@ -135,21 +135,17 @@ class SourcesPanel:
     def _video_chosen(self, index: int) -> None:
         spec = self.video_choice.itemData(index)
         if spec == "pick:file":
-            path, _ = QFileDialog.getOpenFileName(
-                self,
+            spec = self._pick(
+                "file",
                 _Q.translate("MainWindow", "Choose a media file"),
-                "",
                 _Q.translate("MainWindow", "Media (*.mp4 *.mov *.mkv *.flv *.webm);;All files (*)"),
             )
-            spec = f"file:{path}" if path else None
         elif spec == "pick:image":
-            path, _ = QFileDialog.getOpenFileName(
-                self,
+            spec = self._pick(
+                "image",
                 _Q.translate("MainWindow", "Choose an image"),
-                "",
                 _Q.translate("MainWindow", "Images (*.png *.jpg *.jpeg *.webp);;All files (*)"),
             )
-            spec = f"image:{path}" if path else None
         elif spec == "pick:url":
             from console.qt.QtWidgets import QInputDialog
 
@@ -173,19 +169,22 @@ class SourcesPanel:
     def _audio_chosen(self, index: int) -> None:
         spec = self.audio_choice.itemData(index)
         if spec == "pick:file":
-            path, _ = QFileDialog.getOpenFileName(
-                self,
+            spec = self._pick(
+                "file",
                 _Q.translate("MainWindow", "Choose an audio or media file"),
-                "",
                 _Q.translate(
                     "MainWindow", "Media (*.mp3 *.m4a *.wav *.aac *.mp4 *.mkv);;All files (*)"
                 ),
             )
-            if not path:
+            if spec is None:
                 self._fill_audio_choices()
                 return
-            spec = f"file:{path}"
         self.choose_audio(spec)
+
+    def _pick(self, kind: str, title: str, filters: str) -> str | None:
+        """Ask for a file; the source spec ``kind:path``, or None when none was chosen."""
+        path, _ = QFileDialog.getOpenFileName(self, title, "", filters)
+        return f"{kind}:{path}" if path else None
 
     def choose_audio(self, spec: str, index: int = 0) -> None:
         """Replace mix source ``index`` (or add one with ``index == len``)."""
@@ -196,16 +195,15 @@ class SourcesPanel:
         )
 
     def _add_audio_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
+        spec = self._pick(
+            "file",
             _Q.translate("MainWindow", "Choose background music"),
-            "",
             _Q.translate(
                 "MainWindow", "Audio (*.mp3 *.m4a *.wav *.aac *.flac *.mp4);;All files (*)"
             ),
         )
-        if path:
-            self.choose_audio(f"file:{path}", len(self.session.audio))
+        if spec is not None:
+            self.choose_audio(spec, len(self.session.audio))
 
     def _rebuild_strips(self) -> None:
         for strip in self.strips:
