@@ -129,9 +129,13 @@ def _can_show_dialogs() -> bool:
 
 def run_window(show_path: str | None = None, argv: list[str] | None = None) -> int:
     app = build_app(argv)
+    from console.ui.quit_signals import QuitOnSignals
+
+    signals = QuitOnSignals()  # Ctrl-C / SIGTERM: a clean stop, even while the show opens
     try:
         window = build_window(app, show_path)
     except UserError as exc:
+        signals.restore()
         if _can_show_dialogs():
             from console.qt.QtCore import Qt
             from console.qt.QtWidgets import QMessageBox
@@ -156,7 +160,11 @@ def run_window(show_path: str | None = None, argv: list[str] | None = None) -> i
     from console.runtime import freeze_startup_heap
 
     freeze_startup_heap()
-    return app.exec()
+    signals.bind(window.quit_without_asking)
+    try:
+        return app.exec()
+    finally:
+        signals.restore()
 
 
 def main(argv: list[str] | None = None) -> int:

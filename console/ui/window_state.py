@@ -67,13 +67,25 @@ class WindowState:
             qs.setValue("window/centre", self.centre_split.saveState())
         qs.sync()
 
+    quitting_without_asking = False
+
+    def quit_without_asking(self) -> None:
+        """SIGINT / SIGTERM: close as Quit does (outputs stopped, session ended, recording
+        finalised) without the "You are live" question nobody is there to answer."""
+        self.quitting_without_asking = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.closed:
             event.accept()
             return
-        if self.session.live and not self.confirm(
-            _Q.translate("MainWindow", "Quit"),
-            _Q.translate("MainWindow", "You are live. End the stream and quit?"),
+        if (
+            self.session.live
+            and not self.quitting_without_asking
+            and not self.confirm(
+                _Q.translate("MainWindow", "Quit"),
+                _Q.translate("MainWindow", "You are live. End the stream and quit?"),
+            )
         ):
             event.ignore()
             return
