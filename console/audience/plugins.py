@@ -103,8 +103,8 @@ def read_manifest(folder: Path) -> Manifest:
         raise ManifestError(f"{file}: {one_line(exc)}") from None
     if not isinstance(data, dict):
         raise ManifestError(f"{file}: expected a table/object")
-    name = data.get("name")
-    if not isinstance(name, str) or not _NAME_RE.match(name):
+    plugin_name = data.get("name")
+    if not isinstance(plugin_name, str) or not _NAME_RE.match(plugin_name):
         raise ManifestError(f"{file}: name must be letters, digits, '_' or '-'")
     entry = data.get("entry")
     if not isinstance(entry, str) or not _ENTRY_RE.match(entry):
@@ -113,7 +113,7 @@ def read_manifest(folder: Path) -> Manifest:
     if not isinstance(kinds, list) or any(k not in EVENT_TYPES for k in kinds):
         raise ManifestError(f"{file}: kinds must be a list of {', '.join(EVENT_TYPES)}")
     return Manifest(
-        name=name,
+        name=plugin_name,
         version=str(data.get("version", "0")),
         entry=entry,
         kinds=tuple(kinds),

@@ -24,9 +24,12 @@ import tempfile
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.errors import UserError
+
+if TYPE_CHECKING:
+    from av.container.core import Chapter as AvChapter  # the stubs' chapter dict
 
 AUDIO_LEAD_MS = 21  # the encoder delays video by AAC's 1024 priming samples (21.3 ms at 48 kHz)
 END_TOLERANCE_S = 1.0  # a segment may end this much after the recording's last packet
@@ -108,7 +111,7 @@ class ClipJob:
         return self.media_end - self.media_start
 
 
-def _open_out(job: ClipJob, inputs: list[Any], chapters: list[dict[str, Any]] | None) -> None:
+def _open_out(job: ClipJob, inputs: list[Any], chapters: list[AvChapter] | None) -> None:
     import av
 
     job.out.parent.mkdir(parents=True, exist_ok=True)
@@ -156,7 +159,7 @@ def cut_recording(
     path: Path,
     jobs: list[ClipJob],
     root: Path | None = None,
-    chapters: dict[int, list[dict[str, Any]]] | None = None,
+    chapters: dict[int, list[AvChapter]] | None = None,
 ) -> FlvScan:
     """Cut every job from the FLV at ``path`` in one pass. ``root``: the show folder the clips
     are written into (no symlink on the way). ``chapters``: per job index, MP4 chapters
@@ -263,7 +266,7 @@ def _mux(job: ClipJob, packet: Any, ms: int, video_index: int) -> None:
         job.video_packets += 1
 
 
-def chapter_dicts(marks: list[tuple[float, float, str]]) -> list[dict[str, Any]]:
+def chapter_dicts(marks: list[tuple[float, float, str]]) -> list[AvChapter]:
     """(start s, end s, title) in clip time → PyAV's chapter dicts (milliseconds)."""
     return [
         {

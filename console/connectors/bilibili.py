@@ -128,6 +128,11 @@ def _user(uid: Any, name: Any, fallback: str = "") -> dict[str, str]:
     return {"id": uid[:128], "nick": str(name or "")[:256]}
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _digest(*parts: Any) -> str:
     return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()[:20]
 
@@ -178,8 +183,8 @@ INTERACT = {1: "member_join", 2: "follow", 3: "share", 4: "follow", 5: "follow"}
 def to_events(msg: dict[str, Any], room: str) -> list[dict[str, Any]]:
     """The neutral events of one Bilibili message (``cmd``); [] for the ones we do not use."""
     cmd = str(msg.get("cmd", "")).split(":")[0]
-    data = msg.get("data") if isinstance(msg.get("data"), dict) else {}
-    base = {"platform": "bilibili", "room_id": room}
+    data = _dict(msg.get("data"))
+    base: dict[str, Any] = {"platform": "bilibili", "room_id": room}
     if cmd == "DANMU_MSG":
         info = msg["info"]
         meta, text, who = info[0], str(info[1]), info[2]
@@ -297,12 +302,13 @@ OPEN_CMDS = {
 def open_to_events(msg: dict[str, Any], room: str) -> list[dict[str, Any]]:
     """The neutral events of one open-platform message (``LIVE_OPEN_PLATFORM_*``)."""
     kind = OPEN_CMDS.get(str(msg.get("cmd", "")))
-    d = msg.get("data") if isinstance(msg.get("data"), dict) else {}
+    d = _dict(msg.get("data"))
     if kind is None:
         return []
-    info = d.get("user_info") if isinstance(d.get("user_info"), dict) else d
+    user_info = d.get("user_info")
+    info: dict[str, Any] = user_info if isinstance(user_info, dict) else d
     user = _user(info.get("open_id") or info.get("uid"), info.get("uname"))
-    base = {"platform": "bilibili", "room_id": str(d.get("room_id") or room),
+    base: dict[str, Any] = {"platform": "bilibili", "room_id": str(d.get("room_id") or room),
             "msg_id": str(d.get("msg_id") or _digest(json.dumps(d, sort_keys=True))),
             "ts_ms": _ts_ms(d.get("timestamp")), "user": user, "raw": msg}  # fmt: skip
     if kind == "comment":

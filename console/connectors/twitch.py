@@ -132,8 +132,9 @@ def to_events(msg: IrcMessage, channel: str) -> list[dict[str, Any]]:
         if text.startswith("\x01ACTION ") and text.endswith("\x01"):
             text = text[8:-1]
         user = _user(msg)
-        events = [{**base, "msg_id": msg_id, "type": "comment", "user": user, "text": text,
-                   "raw": {"tags": tags, "text": msg.trailing}}]  # fmt: skip
+        comment = {**base, "msg_id": msg_id, "type": "comment", "user": user, "text": text,
+                   "raw": {"tags": tags, "text": msg.trailing}}  # fmt: skip
+        events: list[dict[str, Any]] = [comment]
         bits = int(tags["bits"]) if tags.get("bits", "").isdigit() else 0
         if bits:
             events.append({**base, "msg_id": f"{msg_id}:bits", "type": "gift", "user": user,
@@ -145,7 +146,7 @@ def to_events(msg: IrcMessage, channel: str) -> list[dict[str, Any]]:
             raise ValueError("USERNOTICE without an id tag")
         user = _user(msg)
         raw = {"tags": tags, "text": msg.trailing if len(msg.params) > 1 else ""}
-        events: list[dict[str, Any]] = []
+        events = []
         if kind in ("sub", "resub"):
             plan = SUB_PLANS.get(tags.get("msg-param-sub-plan", ""), "")
             name = f"Sub ({plan})" if plan else "Sub"

@@ -394,15 +394,15 @@ class ObsWebSocketServer:
                 async with asyncio.timeout(5):
                     await writer
             writer.cancel()
-            close = session.closing
-            if close is not None:
-                self._server.count(f"control_closed_{close.code}")
+            closing = session.closing
+            if closing is not None:
+                self._server.count(f"control_closed_{closing.code}")
                 log.info(
-                    "obs-websocket client %s closed with %s: %s", peer, close.code, close.reason
+                    "obs-websocket client %s closed with %s: %s", peer, closing.code, closing.reason
                 )
             with contextlib.suppress(Exception):
-                if close is not None:
-                    await ws.close(code=close.code, message=close.reason.encode("utf-8")[:120])
+                if closing is not None:
+                    await ws.close(code=closing.code, message=closing.reason.encode("utf-8")[:120])
                 else:
                     await ws.close()
         return ws

@@ -14,10 +14,11 @@ import math
 import os
 import platform
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 from console.control.target import AudioInput, ControlError, ControlTarget, OutputStatus
 from console.errors import UserError
@@ -99,6 +100,27 @@ def text(data: dict[str, Any], name: str, optional: bool = False) -> str | None:
 
 def flag(data: dict[str, Any], name: str, optional: bool = False) -> bool | None:
     return _field(data, name, bool, optional)
+
+
+@overload
+def number(
+    data: dict[str, Any],
+    name: str,
+    low: float | None = None,
+    high: float | None = None,
+    optional: Literal[False] = False,
+) -> float: ...
+
+
+@overload
+def number(
+    data: dict[str, Any],
+    name: str,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    optional: bool,
+) -> float | None: ...
 
 
 def number(
@@ -201,7 +223,7 @@ def get_version(target: ControlTarget, data: dict[str, Any], s: Session) -> dict
         "rpcVersion": RPC_VERSION,
         "availableRequests": sorted(REQUESTS),
         "supportedImageFormats": list(IMAGE_FORMATS),
-        "platform": {"win32": "windows", "darwin": "macos"}.get(os.sys.platform, "linux"),
+        "platform": {"win32": "windows", "darwin": "macos"}.get(sys.platform, "linux"),
         "platformDescription": f"live-console on {platform.system()} {platform.release()}",
     }
 
@@ -217,7 +239,7 @@ def get_stats(target: ControlTarget, data: dict[str, Any], s: Session) -> dict[s
         import resource
 
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        memory = rss / (1024 * 1024 if os.sys.platform == "darwin" else 1024)
+        memory = rss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     disk = 0.0
     with contextlib.suppress(OSError):
         disk = shutil.disk_usage(os.getcwd()).free / (1024 * 1024)
@@ -412,7 +434,10 @@ def set_input_volume(target: ControlTarget, data: dict[str, Any], s: Session) ->
         raise RequestFailed(
             TOO_MANY_REQUEST_FIELDS, "You may only specify one of inputVolumeMul or inputVolumeDb."
         )
-    target.set_input_volume_db(source.name, float(db) if db is not None else mul_to_db(float(mul)))
+    if db is None:
+        assert mul is not None  # exactly one of the two (checked above)
+        db = mul_to_db(mul)
+    target.set_input_volume_db(source.name, float(db))
 
 
 def get_hotkey_list(target: ControlTarget, data: dict[str, Any], s: Session) -> dict[str, Any]:

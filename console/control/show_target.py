@@ -49,8 +49,8 @@ class OutputHooks:
     returns any of ``bytes``, ``congestion``, ``reconnecting``, ``skipped_frames``,
     ``total_frames``."""
 
-    start: Callable[[], None]
-    stop: Callable[[], str | None]
+    start: Callable[..., None]  # () or (client) with ``with_client``
+    stop: Callable[..., str | None]
     stats: Callable[[], dict[str, Any]] | None = None
     #: ``start(client)`` / ``stop(client)``: the hooks take the calling client's name (for the
     #: journal's actor ``control:<client>``)

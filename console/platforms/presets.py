@@ -129,8 +129,6 @@ def secure_server(server: str, key: str) -> tuple[str, str]:
     where an RTMP server reads them with the stream name; other parameters (``vhost=``) stay.
     User-info (``user:pass@``) is refused: RTMP publishing does not send it.
     """
-    from urllib.parse import urlunsplit
-
     from console.redaction import is_secret_param, register_secret
 
     text = (server or "").strip()
@@ -146,12 +144,13 @@ def secure_server(server: str, key: str) -> tuple[str, str]:
         )
     if not parts.query:
         return text, key
-    kept, moved = [], []
+    kept: list[str] = []
+    moved: list[str] = []
     for pair in parts.query.split("&"):
         (moved if is_secret_param(pair.partition("=")[0]) else kept).append(pair)
     if not moved:
         return text, key
-    clean = urlunsplit(parts._replace(query="&".join(kept)))
+    clean = parts._replace(query="&".join(kept)).geturl()
     key = (key or "").strip()
     joined = "&".join(moved)
     return clean, (f"{key}&{joined}" if "?" in key else f"{key}?{joined}")

@@ -171,13 +171,14 @@ class _HTTP(http.client.HTTPConnection):
 
 class _HTTPS(http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, ip: str, timeout: float, watch: Callable) -> None:
-        super().__init__(host, port, timeout=timeout, context=_tls_context())
-        self._ip, self._watch = ip, watch
+        tls = _tls_context()
+        super().__init__(host, port, timeout=timeout, context=tls)
+        self._ip, self._watch, self._tls = ip, watch, tls
 
     def connect(self) -> None:
         raw = socket.create_connection((self._ip, self.port), self.timeout)
         self._watch(raw)
-        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
+        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
 
 
 def _tls_context() -> ssl.SSLContext:
@@ -200,7 +201,9 @@ def _resolve(host: str, port: int, seconds: float) -> list[IpAddress] | None:
     def lookup() -> None:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-            answer.put([_plain(ipaddress.ip_address(info[4][0].split("%")[0])) for info in infos])
+            answer.put(
+                [_plain(ipaddress.ip_address(str(info[4][0]).split("%")[0])) for info in infos]
+            )
         except (OSError, UnicodeError, ValueError) as exc:
             answer.put(exc)
 

@@ -197,10 +197,7 @@ class Journal:
                 self._conn.execute("BEGIN IMMEDIATE")
                 try:
                     seqs = [
-                        self._conn.execute(
-                            "INSERT INTO events (ts, kind, payload, actor) VALUES (?, ?, ?, ?)",
-                            (ts, kind, text, actor),
-                        ).lastrowid
+                        self._insert(kind, text, actor, ts)
                         for (kind, _payload, actor, ts), text in zip(rows, texts, strict=True)
                     ]
                     self._conn.execute("COMMIT")
@@ -279,6 +276,15 @@ class Journal:
                 out.write((canonical_json(event.to_dict()) + "\n").encode("utf-8"))
                 n += 1
         return n
+
+    def _insert(self, kind: str, text: str, actor: str, ts: float) -> int:
+        """One row (inside the caller's transaction); its sequence number."""
+        seq = self._conn.execute(
+            "INSERT INTO events (ts, kind, payload, actor) VALUES (?, ?, ?, ?)",
+            (ts, kind, text, actor),
+        ).lastrowid
+        assert seq is not None  # sqlite sets it on every INSERT
+        return seq
 
     def _check_writable(self) -> None:
         if self.read_only:

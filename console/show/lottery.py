@@ -110,7 +110,7 @@ def draw_winners(
     """Winners in draw order; all entrants win when there are no more of them than ``count``."""
     pool = sorted(set(entrants))
     next_int = hmac_stream(seed, entrants_hash_hex)
-    winners = []
+    winners: list[str] = []
     while pool and len(winners) < count:
         winners.append(pool.pop(uniform_index(next_int, len(pool))))
     return winners

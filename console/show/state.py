@@ -594,7 +594,8 @@ def _set_held(state: ShowState, kind: str, ref: str, **changes: Any) -> ShowStat
     field_name = {"flash_sale": "flash_sales", "coupon": "coupons", "lottery": "lotteries"}[kind]
     items = getattr(state, field_name)
     item = replace(items[ref], **changes)
-    return replace(state, **{field_name: _with(items, ref, item)})
+    changes_of_state: dict[str, Any] = {field_name: _with(items, ref, item)}
+    return replace(state, **changes_of_state)
 
 
 def _promotions_held(state: ShowState, e: Event) -> ShowState:

@@ -16,10 +16,14 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from console.errors import UserError
 from console.show.commands import HoldPromotions, ResumePromotions
 from console.show.journal import Event
+
+if TYPE_CHECKING:  # the controller imports this module
+    from console.show.controller import ShowController
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +68,7 @@ class UplinkWatcher:
 
     def __init__(
         self,
-        controller,  # noqa: ANN001 - ShowController (kept untyped: no import cycle)
+        controller: ShowController,
         room_close_s: float | None = None,
         notify: Callable[[str], None] | None = None,
     ) -> None:
