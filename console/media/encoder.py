@@ -141,6 +141,7 @@ class FlvEncoder:
         self._audio_fifo = av.AudioFifo()
         self._audio_pts = 0
         self._next_key_t: float | None = None
+        self._force_key = False  # force_keyframe(): the next picture is a keyframe
         self.video_frames = 0
         self.audio_frames = 0
 
@@ -207,7 +208,11 @@ class FlvEncoder:
             frame.pts = video_pts
             # Keyframes by media time, not frame count, so skipped frames never stretch a GOP.
             t = video_pts / self.settings.fps
-            if self._next_key_t is None or t >= self._next_key_t - 1e-6:
+            if self._force_key:  # after a pause: a keyframe now, the next an interval later
+                self._force_key = False
+                frame.pict_type = av.video.frame.PictureType.I
+                self._next_key_t = t + self.settings.keyframe_interval_s
+            elif self._next_key_t is None or t >= self._next_key_t - 1e-6:
                 frame.pict_type = av.video.frame.PictureType.I
                 self._next_key_t = (self._next_key_t or 0.0) + self.settings.keyframe_interval_s
                 while self._next_key_t <= t:
@@ -236,6 +241,11 @@ class FlvEncoder:
             )
             packet.time_base = fractions.Fraction(1, 1000)
         self._container.mux(packet)
+
+    def force_keyframe(self) -> None:
+        """The next picture is a keyframe (pictures start again after a pause in which nobody
+        received them; a joining output starts on it), then every interval from it."""
+        self._force_key = True
 
     def _push_audio(self, audio: np.ndarray) -> None:
         af = av.AudioFrame.from_ndarray(

@@ -24,6 +24,7 @@ from console.media.compositor import Compositor, Scene
 from console.media.encoder import VIDEO_DELAY_S, EncoderSettings, FlvEncoder
 from console.media.flv import FlvTag
 from console.media.output import DropCounter, Output, OutputState, OutputStats
+from console.media.output_hub import OutputHub
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,7 @@ class PipelineStats:
     link_bps: int | None = None  # the estimated link the target follows (None: not measured)
     abr_reason: str = ""  # why the target last changed (congested, probe, ceiling, …)
     abr_follow: str = "healthy"  # several destinations: follow the healthy ones or the slowest
+    idle_ticks: int = 0  # ticks not encoded: previewing only, nobody received the encode
 
     @property
     def dropped_total(self) -> int:
@@ -181,6 +183,7 @@ class Pipeline:
         self._encode_cost: collections.deque[float] = collections.deque(maxlen=120)
         self._latencies: collections.deque[float] = collections.deque(maxlen=900)
         self._render_wall: dict[int, float] = {}
+        self._idle_ticks = 0  # ticks not encoded because nobody received them
         self._preview: Callable[[np.ndarray], None] | None = None
         self._preview_interval = 0.0
         self._last_preview = 0.0
@@ -306,11 +309,20 @@ class Pipeline:
         encoder = self._encoder
         assert encoder is not None
         fps = self.settings.fps
+        idle = False
         try:
             while True:
                 tick = self._queue.get()
                 if tick is None:
                     break
+                if not self._watched():  # previewing only: nobody receives the picture, so
+                    self._idle_ticks += 1  # it is not encoded; sound is (cheap), to keep its
+                    idle = True  # timeline continuous for whoever joins
+                    self._fan_out(encoder.encode(None, tick.n, tick.audio), fps)
+                    continue
+                if idle:  # someone joined: the next picture is a keyframe
+                    idle = False
+                    encoder.force_keyframe()
                 started = time.perf_counter()
                 if tick.i420 is not None:
                     self._render_wall[tick.n] = tick.rendered_at
@@ -329,6 +341,12 @@ class Pipeline:
         except Exception as exc:  # noqa: BLE001
             log.exception("encoder failed")
             self.error = f"encoder failed: {exc}"
+
+    def _watched(self) -> bool:
+        """Whether any output receives the encode: an :class:`OutputHub` with nobody joined
+        (the window previewing, neither live nor recording) does not, so nothing is encoded."""
+        outputs = self.outputs
+        return not outputs or any(not isinstance(o, OutputHub) or o.outputs for o in outputs)
 
     def network_stats(self) -> list[OutputStats]:
         """Stats of every output that sends over the network (behind a hub, too)."""
@@ -446,6 +464,7 @@ class Pipeline:
             uptime_s=(time.monotonic() - self._started_at) if self._started_at else 0.0,
             frames_rendered=self._frames_rendered,
             frames_encoded=self._frames_encoded,
+            idle_ticks=self._idle_ticks,
             render_fps=fps,
             encoder=enc.codec_name if enc else "",
             encoder_fallback=enc.fallback_reason if enc else None,
