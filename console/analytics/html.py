@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 from console.analytics.calibration import calibration
@@ -157,7 +157,7 @@ def _chart_svg(
     en: str,
     colour: str,
     style: str = "bar",
-    fmt=_short_num,  # noqa: ANN001
+    fmt: Callable[[float], str] = _short_num,
     show_x: bool = False,
     scale: float = 0.0,
 ) -> str:

@@ -131,7 +131,7 @@ class LiveStats:
                 pid = self._catalog.resolve(order.product_ref)
                 on_pinned = pinned is not None and pinned["product_id"] == pid
                 if atype == "cart":
-                    if on_pinned:
+                    if on_pinned and pinned is not None:
                         pinned["carts"] += 1
                     return
                 if order.status != "paid":
@@ -141,7 +141,7 @@ class LiveStats:
                 self._gmv += amount
                 if user:
                     self._buyers.add(user)
-                if on_pinned:
+                if on_pinned and pinned is not None:
                     pinned["orders"] += 1
                     pinned["units"] += order.quantity
                     pinned["gmv"] += amount

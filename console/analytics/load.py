@@ -104,7 +104,7 @@ def _read_jsonl(path: Path) -> list[Event]:
         ) from None
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror}") from None
-    events = []
+    events: list[Event] = []
     lines = text.split("\n")
     for number, line in enumerate(lines, start=1):
         if not line.strip():

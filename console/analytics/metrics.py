@@ -237,15 +237,26 @@ def analyze(
     events = sorted(events, key=lambda e: e.seq)
     if not events:
         raise UserError("the journal is empty: nothing to report")
+    bad: Event | None = None
     try:
         return _analyze(events, title, currency, top_questions)
+    except _Malformed as malformed:
+        bad, cause = malformed.event, malformed.cause
     except (facts.BadEvent, KeyError, TypeError, ValueError) as exc:
-        bad = getattr(exc, "event", None)
-        where = f"event #{bad.seq} ({bad.kind})" if bad is not None else "an event"
-        raise UserError(
-            f"journal: {where} is malformed ({exc.__class__.__name__}: {exc}): "
-            "restore the journal from a backup"
-        ) from None
+        cause = exc
+    where = f"event #{bad.seq} ({bad.kind})" if bad is not None else "an event"
+    raise UserError(
+        f"journal: {where} is malformed ({cause.__class__.__name__}: {cause}): "
+        "restore the journal from a backup"
+    ) from None
+
+
+class _Malformed(Exception):
+    """An event the analysis could not read: the event and what went wrong."""
+
+    def __init__(self, event: Event, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.event, self.cause = event, cause
 
 
 def _span(events: list[Event]) -> tuple[float, float, str]:
@@ -500,8 +511,7 @@ def _analyze(events: list[Event], title: str, currency: str, top_questions: int)
                         (w, entrant_names.get((lid, w), "")) for w in p["winners"]
                     ]
         except (facts.BadEvent, KeyError, TypeError, ValueError) as exc:
-            exc.event = e  # type: ignore[attr-defined]
-            raise
+            raise _Malformed(e, exc) from exc
     unpin(end)
 
     # carry viewers forward over minutes without a room_stats sample
