@@ -35,14 +35,14 @@ import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from console.media.audio import AudioMixer, ToneSource  # noqa: E402
-from console.media.bitrate_policy import OVERHEAD  # noqa: E402
-from console.media.compositor import Scene, VideoLayer, parse_canvas  # noqa: E402
-from console.media.encoder import EncoderSettings, parse_bitrate  # noqa: E402
-from console.media.flv import FlvTagSplitter, TagType  # noqa: E402
-from console.media.pipeline import Pipeline  # noqa: E402
-from console.media.qt import ensure_gui_app  # noqa: E402
-from console.media.rtmp import RtmpPublisher  # noqa: E402
+from console.media.audio import AudioMixer, ToneSource
+from console.media.bitrate_policy import OVERHEAD
+from console.media.compositor import Scene, VideoLayer, parse_canvas
+from console.media.encoder import EncoderSettings, parse_bitrate
+from console.media.flv import FlvTagSplitter, TagType
+from console.media.pipeline import Pipeline
+from console.media.qt import ensure_gui_app
+from console.media.rtmp import RtmpPublisher
 
 FPS = 30
 SAMPLE_S = 0.25

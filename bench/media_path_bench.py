@@ -45,9 +45,9 @@ import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from console.media.compositor import Compositor, NormRect, Scene, VideoLayer, bgra_to_i420  # noqa: E402
-from console.media.encoder import EncoderSettings, FlvEncoder  # noqa: E402
-from console.media.qt import ensure_gui_app  # noqa: E402
+from console.media.compositor import Compositor, NormRect, Scene, VideoLayer, bgra_to_i420
+from console.media.encoder import EncoderSettings, FlvEncoder
+from console.media.qt import ensure_gui_app
 
 FPS = 30
 BITRATES = {"720x1280": 2_500_000, "1080x1920": 4_500_000}

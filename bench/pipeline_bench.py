@@ -26,14 +26,14 @@ import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from console.media.audio import AudioMixer, ToneSource  # noqa: E402
-from console.media.compositor import NormRect, Scene, VideoLayer, bgra_to_i420  # noqa: E402
-from console.media.encoder import EncoderSettings  # noqa: E402
-from console.media.pipeline import Pipeline  # noqa: E402
-from console.media.qt import ensure_gui_app  # noqa: E402
-from console.media.rtmp import RtmpPublisher  # noqa: E402
-from console.media.testpattern import TestPatternSource  # noqa: E402
-from console.overlays.basic import BannerLayer, BannerStyle, ClockLayer  # noqa: E402
+from console.media.audio import AudioMixer, ToneSource
+from console.media.compositor import NormRect, Scene, VideoLayer, bgra_to_i420
+from console.media.encoder import EncoderSettings
+from console.media.pipeline import Pipeline
+from console.media.qt import ensure_gui_app
+from console.media.rtmp import RtmpPublisher
+from console.media.testpattern import TestPatternSource
+from console.overlays.basic import BannerLayer, BannerStyle, ClockLayer
 
 BITRATES = {"720x1280": 2_500_000, "1080x1920": 4_500_000}
 FPS = 30

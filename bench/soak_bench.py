@@ -26,13 +26,13 @@ import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from console.media.audio import AudioMixer, ToneSource  # noqa: E402
-from console.media.compositor import NormRect, Scene, VideoLayer  # noqa: E402
-from console.media.encoder import EncoderSettings  # noqa: E402
-from console.media.pipeline import Pipeline  # noqa: E402
-from console.media.qt import ensure_gui_app  # noqa: E402
-from console.media.recorder import FlvRecorder  # noqa: E402
-from console.media.rtmp import RtmpPublisher  # noqa: E402
+from console.media.audio import AudioMixer, ToneSource
+from console.media.compositor import NormRect, Scene, VideoLayer
+from console.media.encoder import EncoderSettings
+from console.media.pipeline import Pipeline
+from console.media.qt import ensure_gui_app
+from console.media.recorder import FlvRecorder
+from console.media.rtmp import RtmpPublisher
 
 W, H, FPS = 1080, 1920, 30
 BITRATE = 4_500_000

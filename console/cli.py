@@ -777,7 +777,7 @@ def _resume_offer(args, live, settings, dests, keys):  # noqa: ANN001, ANN202
     return [offer], dests, keys
 
 
-def _control_server(controller, live, go_live, address, password, overlays, canvas, folder):  # noqa: ANN001, ANN202, E501
+def _control_server(controller, live, go_live, address, password, overlays, canvas, folder):  # noqa: ANN001, ANN202
     """The obs-websocket control server over the running show: the live core's target
     (console/live/control_target.py): stream → the LiveSession (actor ``control:<client>``),
     record → a local recording in the show's recordings/, scene items → the overlay layers,
@@ -937,7 +937,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the user gets one line, the details go to a file
+    except Exception as exc:  # the user gets one line, the details go to a file
         from console.runtime import write_crash_report
 
         report = write_crash_report()  # 0600, redacted through the one redactor

@@ -150,7 +150,7 @@ def _redact_record(record: logging.LogRecord) -> None:
         return
     try:
         message = record.getMessage()
-    except Exception:  # noqa: BLE001 - a bad format string still gets logged, redacted
+    except Exception:  # a bad format string still gets logged, redacted
         message = f"{record.msg!r} {record.args!r}"
     record.msg, record.args = redact(message), None
     if record.exc_info:

@@ -6,7 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
 pytest_plugins = ["tests.fixtures.media", "tests.fixtures.pulse", "tests.fixtures.rtmp_servers"]
 

@@ -476,7 +476,7 @@ class AudienceHub:
         ]
         try:
             self._append_many(rows)
-        except Exception as exc:  # noqa: BLE001 - counted; the counts stay in the stats
+        except Exception as exc:  # counted; the counts stay in the stats
             log.error("coalesced counts not journaled: %s", exc)
             return
         with self._lock:

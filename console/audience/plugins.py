@@ -292,7 +292,7 @@ class PluginHost:
                 raise TypeError(
                     f"{handle.manifest.entry} returned {type(source).__name__} without run()"
                 )
-        except BaseException as exc:  # noqa: BLE001 - plugin code: anything may come out
+        except BaseException as exc:  # plugin code: anything may come out
             if isinstance(exc, KeyboardInterrupt):
                 raise
             return self._fail(handle, f"failed to load: {one_line(exc)}")
@@ -325,7 +325,7 @@ class PluginHost:
 
         try:
             handle.source.run(emit, handle._stop)
-        except BaseException as exc:  # noqa: BLE001 - plugin code
+        except BaseException as exc:  # plugin code
             self._fail(handle, f"failed while running: {one_line(exc)}")
             log.error("audience plugin %s failed", handle.name, exc_info=exc)
             return
@@ -340,7 +340,7 @@ class PluginHost:
         if callable(stopper):
             try:
                 stopper()
-            except Exception as exc:  # noqa: BLE001 - plugin code
+            except Exception as exc:  # plugin code
                 log.warning("plugin %s: stop failed: %s", name, one_line(exc))
         thread = handle._thread
         if thread is not None and thread is not threading.current_thread():

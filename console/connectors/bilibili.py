@@ -533,7 +533,7 @@ class BilibiliConnector(Connector):
                 try:
                     message = json.loads(body.decode("utf-8"))
                     events = convert(message, room)
-                except Exception as exc:  # noqa: BLE001 - anything odd in a platform message
+                except Exception as exc:  # anything odd in a platform message
                     self.malformed(f"message: {type(exc).__name__}: {exc}")
                     continue
                 for event in events:
@@ -605,7 +605,7 @@ class BilibiliConnector(Connector):
         game, self._game_id = self._game_id, ""
         try:
             await self._open_post("/v2/app/end", {"game_id": game, "app_id": _int(self.app_id)})
-        except (Retry, Fatal, aiohttp.ClientError, OSError, Exception) as exc:  # noqa: BLE001
+        except (Retry, Fatal, aiohttp.ClientError, OSError, Exception) as exc:
             self.set_detail(last_error=one_line(exc))
 
 

@@ -447,7 +447,7 @@ class ObsWebSocketServer:
                 )
             try:
                 data = msgpack.unpackb(message.data, raw=False, strict_map_key=True)
-            except Exception:  # noqa: BLE001 - every way msgpack can fail is a decode error
+            except Exception:  # every way msgpack can fail is a decode error
                 raise _Close(CLOSE_MESSAGE_DECODE_ERROR, "Unable to decode MsgPack.") from None
         else:
             if message.type != WSMsgType.TEXT:
@@ -533,7 +533,7 @@ class ObsWebSocketServer:
             return await loop.run_in_executor(
                 None, rq.execute, self.target, request_type, data, session.info
             )
-        except Exception as exc:  # noqa: BLE001 - a target bug answers 205, never a traceback
+        except Exception as exc:  # a target bug answers 205, never a traceback
             log.error(
                 "obs-websocket request %s failed: %s",
                 str(request_type)[:60],

@@ -61,7 +61,7 @@ class HealthSampler:
             if accounting is not None:  # None: no hub running now
                 payload["audience"] = {str(k): int(v) for k, v in accounting.items()}
             self.controller.execute(RecordHealth(payload), actor=self.actor)
-        except Exception as exc:  # noqa: BLE001 - the stream must not stop for the journal
+        except Exception as exc:  # the stream must not stop for the journal
             log.warning("health sample not journaled: %s", exc)
             return False
         self.samples += 1

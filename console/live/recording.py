@@ -117,7 +117,7 @@ class MappedRecorder:
                 ),
                 actor=RECORDER,
             )
-        except Exception as exc:  # noqa: BLE001 - the recording goes on without its mapping
+        except Exception as exc:  # the recording goes on without its mapping
             log.warning("recording mapping not journaled: %s", exc)
             if self.on_error is not None:
                 self.on_error(f"recording mapping not journaled (clips need it): {exc}")

@@ -355,6 +355,6 @@ class LiveSession:
             return
         try:
             self.controller.execute(command, actor=actor)
-        except Exception as exc:  # noqa: BLE001 - the stream must not stop for the journal
+        except Exception as exc:  # the stream must not stop for the journal
             log.warning("journal write %s failed: %s", command.name, exc)
             self.on_notice(f"journal write {command.name} failed: {exc}")

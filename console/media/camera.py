@@ -41,7 +41,7 @@ from console.redaction import MASK, redact, register_secret
 # loads, so this must run before any capture is created. A user-set value wins.
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
 
-import cv2  # noqa: E402
+import cv2
 
 if "OPENCV_LOG_LEVEL" not in os.environ:
     cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)

@@ -301,7 +301,7 @@ class Pipeline:
                 self._render_times.append(now)
                 self._frames_rendered += 1
                 n += 1
-        except Exception as exc:  # noqa: BLE001 - report, never take the process down silently
+        except Exception as exc:  # report, never take the process down silently
             log.exception("render loop failed")
             self.error = f"render loop failed: {exc}"
 
@@ -338,7 +338,7 @@ class Pipeline:
                 ):
                     self._adapt_bitrate(encoder)
             self._fan_out(encoder.flush(), fps)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.exception("encoder failed")
             self.error = f"encoder failed: {exc}"
 
@@ -412,7 +412,7 @@ class Pipeline:
         if listener is not None:
             try:
                 listener(change)
-            except Exception:  # noqa: BLE001 - a listener must never stop the encode
+            except Exception:  # a listener must never stop the encode
                 log.exception("bitrate listener failed")
 
     def _fan_out(self, tags: list[FlvTag], fps: int) -> None:

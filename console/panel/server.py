@@ -499,7 +499,7 @@ class PanelServer:
             return _result(msg_id, False, exc.reason)
         except UserError as exc:
             return _result(msg_id, False, str(exc))
-        except Exception as exc:  # noqa: BLE001 - logged, the phone gets one line
+        except Exception as exc:  # logged, the phone gets one line
             log.error("panel: %s %s failed: %s", device.actor, action, redact(repr(exc))[:300])
             return _result(msg_id, False, "internal error: see the console's log")
         self._count("actions")

@@ -27,7 +27,7 @@ def keyring_problem() -> str | None:
         keyring.get_password(SERVICE, "__probe__")
     except KeyringError as exc:
         return f"the OS keyring does not answer ({exc.__class__.__name__})"
-    except Exception as exc:  # noqa: BLE001 - a broken backend is reported, never fatal
+    except Exception as exc:  # a broken backend is reported, never fatal
         return f"the OS keyring failed ({exc.__class__.__name__})"
     return None
 

@@ -228,7 +228,7 @@ class LocalServer:
             asyncio.set_event_loop(loop)
             try:
                 loop.run_until_complete(self._open(loop))
-            except BaseException as exc:  # noqa: BLE001 - handed to start()
+            except BaseException as exc:  # handed to start()
                 failure.append(exc)
                 ready.set()
                 loop.close()

@@ -39,7 +39,7 @@ def _from_keyring(name: str) -> tuple[bool, str | None]:
         if isinstance(keyring.get_keyring(), fail.Keyring):
             return False, None
         return True, keyring.get_password(SERVICE, f"server-token:{name}")
-    except Exception:  # noqa: BLE001 - any keyring failure means: use the file
+    except Exception:  # any keyring failure means: use the file
         return False, None
 
 
@@ -49,7 +49,7 @@ def _to_keyring(name: str, token: str) -> bool:
 
         keyring.set_password(SERVICE, f"server-token:{name}", token)
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 

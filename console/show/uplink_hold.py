@@ -131,7 +131,7 @@ class UplinkMonitor:
         """One look now; the hold or resume event it journaled, if any."""
         try:
             return self.watcher.update(all_real_down(self.outputs()))
-        except Exception as exc:  # noqa: BLE001 - the stream must not stop for the journal
+        except Exception as exc:  # the stream must not stop for the journal
             log.warning("promotion hold: %s", exc)
             return None
 

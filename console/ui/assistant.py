@@ -253,7 +253,7 @@ class AssistantPanel(AssistantTabs, AssistantText, QWidget):
         for row, text in enumerate(texts):
             form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().setText(text)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event: QEvent) -> None:  # Qt override
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)

@@ -261,7 +261,7 @@ class DestinationDialog(QDialog):
         self.reveal.setText(self.tr("Hide") if self.reveal.isChecked() else self.tr("Show"))
         self.reveal.setToolTip(self.tr("Show or hide the stream key"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event: QEvent) -> None:  # Qt override
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)

@@ -30,7 +30,7 @@ class LevelMeter(QWidget):
         self.setMinimumHeight(8)
         self.setMaximumHeight(10)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:  # Qt override
         return QSize(160, 8)
 
     def set_levels(self, peak_db: float, rms_db: float) -> None:
@@ -42,7 +42,7 @@ class LevelMeter(QWidget):
             self._hold_ticks -= 1
         self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:  # Qt override
         p = QPainter(self)
         r = QRectF(self.rect())
         p.fillRect(r, QColor("#23272f"))

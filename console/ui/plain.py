@@ -19,7 +19,7 @@ from console.qt.QtWidgets import QLabel, QWidget
 
 
 class _HasToolTip(Protocol):
-    def setToolTip(self, text: str) -> None: ...  # noqa: N802 - Qt API
+    def setToolTip(self, text: str) -> None: ...  # Qt API
 
 
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:

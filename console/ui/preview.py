@@ -124,11 +124,11 @@ class PreviewWidget(QWidget):
                 return lay
         return None
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:  # Qt override
         return QSize(420, 640)
 
     # -- painting --------------------------------------------------------------------------
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:  # Qt override
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#101216"))
         target = self.target_rect()
@@ -230,7 +230,7 @@ class PreviewWidget(QWidget):
             self.layer_selected.emit(name)
             self.update()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # Qt override
         if not self.edit_mode or event.button() != Qt.MouseButton.LeftButton:
             return super().mousePressEvent(event)
         hit = self._hit(event.position())
@@ -247,7 +247,7 @@ class PreviewWidget(QWidget):
         )
         return None
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # Qt override
         if self._drag is None:
             if self.edit_mode:
                 hit = self._hit(event.position())
@@ -272,7 +272,7 @@ class PreviewWidget(QWidget):
         lay.rect = moved_rect(r0, mode, dx, dy)  # one assignment: the render thread sees old or new
         self.update()
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # Qt override
         if self._drag is not None:
             self._drag = None
             self.layout_changed.emit()

@@ -43,7 +43,7 @@ class GuiCall(QObject):
         fn, done = job[0], job[3]
         try:
             job[1] = fn()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the calling thread
+        except BaseException as exc:  # handed back to the calling thread
             job[2] = exc
         done.set()
 
@@ -223,7 +223,7 @@ class RemotePart:
             self.remote_password = password
             try:
                 self._start_remote(password)
-            except Exception as exc:  # noqa: BLE001 - a port in use: say so, in one line
+            except Exception as exc:  # a port in use: say so, in one line
                 self.add_notice(
                     _Q.translate("MainWindow", "Remote control did not start: {0}").format(exc)
                 )
@@ -286,7 +286,7 @@ class RemotePart:
         if self.panel_server is None:
             try:
                 self._start_panel()
-            except Exception as exc:  # noqa: BLE001 - a port in use: say so, in one line
+            except Exception as exc:  # a port in use: say so, in one line
                 self.add_notice(
                     _Q.translate("MainWindow", "The phone panel did not start: {0}").format(exc)
                 )
@@ -332,7 +332,7 @@ class RemotePart:
         if running or on:
             try:
                 self._start_panel()
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 self.add_notice(
                     _Q.translate("MainWindow", "The phone panel did not start: {0}").format(exc)
                 )

@@ -139,7 +139,7 @@ class RundownPanel(QFrame):
         self.segments.setToolTip(self.tr("Double-click a segment to go to it (its cues run)"))
         self.refresh()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event: QEvent) -> None:  # Qt override
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)

@@ -31,7 +31,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._fn()
-        except BaseException as exc:  # noqa: BLE001 - handed to the UI thread
+        except BaseException as exc:  # handed to the UI thread
             self._relay.failed.emit(exc)
         else:
             self._relay.succeeded.emit(result)

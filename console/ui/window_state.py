@@ -75,7 +75,7 @@ class WindowState:
         self.quitting_without_asking = True
         self.close()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         if self.closed:
             event.accept()
             return

@@ -66,7 +66,7 @@ def all_journal_text(journal_path: Path) -> list[str]:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         cells = []
         for table in tables:
-            for row in db.execute(f"SELECT * FROM {table}"):  # noqa: S608 - names from sqlite
+            for row in db.execute(f"SELECT * FROM {table}"):  # names from sqlite
                 cells += [str(v) for v in row]
         return cells
     finally:

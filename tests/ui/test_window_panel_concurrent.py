@@ -124,7 +124,7 @@ def test_window_and_panel_at_once_leave_one_consistent_journal(make_window, qtbo
                         known.add(coupon)
                         client.act("stop_coupon", coupon_id=coupon)
                     client.act("pin_product", product_id=products[(i * 2) % len(products)])
-        except BaseException as exc:  # noqa: BLE001 - reported on the test's thread
+        except BaseException as exc:  # reported on the test's thread
             errors.append(exc)
         finally:
             panel_started.set()
