@@ -13,9 +13,27 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from console.errors import StreamFailed, UserError
 from console.redaction import install_log_redaction, looks_like_key, redact, register_secret
+
+if TYPE_CHECKING:  # the commands import their parts when they run (a fast --help)
+    from console.control.obsws import ObsWebSocketServer
+    from console.live.audience import LiveAudience
+    from console.live.engine import EngineSpec, MediaEngine
+    from console.live.outputs import OutputFactory
+    from console.live.resume import ResumeOffer
+    from console.live.session import LiveSession
+    from console.media.output import OutputStats
+    from console.media.pipeline import PipelineStats
+    from console.media.process_engine import OverlayPlan
+    from console.overlays.chat import ChatFeed
+    from console.panel.server import PanelServer
+    from console.settings import CanvasSettings, Settings
+    from console.show.actor import Actor
+    from console.show.controller import ShowController
+    from console.show.folder import ShowFolder
 
 log = logging.getLogger("console")
 
@@ -206,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _output_status(o) -> str:  # noqa: ANN001 - OutputStats
+def _output_status(o: OutputStats) -> str:
     from console.media.output import OutputState
     from console.media.rtmp.publisher import ROOM_CLOSE_S
 
@@ -225,7 +243,7 @@ def _output_status(o) -> str:  # noqa: ANN001 - OutputStats
     return text
 
 
-def _status_line(stats, live_for: float) -> str:  # noqa: ANN001 - PipelineStats
+def _status_line(stats: PipelineStats, live_for: float) -> str:
     outs = " ".join(_output_status(o) for o in stats.outputs)
     t = str(dt.timedelta(seconds=int(live_for)))
     line = (
@@ -287,7 +305,7 @@ class _DemoShow:
 CLI = "cli"  # the actor of what `stream` and `demo` journal
 
 
-def _engine_spec(args: argparse.Namespace, adaptive: bool):  # noqa: ANN202 - EngineSpec
+def _engine_spec(args: argparse.Namespace, adaptive: bool) -> EngineSpec:
     from console.live.engine import EngineSpec
     from console.media.compositor import parse_canvas
     from console.media.encoder import parse_bitrate
@@ -331,11 +349,11 @@ def _stop_on_signals() -> tuple[threading.Event, Callable[[], None]]:
 
 
 def _watch(
-    live,  # noqa: ANN001 - LiveSession
+    live: LiveSession,
     stop: threading.Event,
     secrets: list[str],
     duration: float | None = None,
-    on_second: Callable[[], None] | None = None,
+    on_second: Callable[[], object] | None = None,
     fail_on_output: bool = True,
 ) -> str | None:
     """The status loop, once a second until ``stop`` or ``duration``; the failure (if any)."""
@@ -381,7 +399,7 @@ def _watch(
     return failure
 
 
-def _summary(stats, recording: Path | None, secrets: list[str]) -> None:  # noqa: ANN001
+def _summary(stats: PipelineStats, recording: Path | None, secrets: list[str]) -> None:
     if stats is None:
         return
     summary = (
@@ -396,15 +414,15 @@ def _summary(stats, recording: Path | None, secrets: list[str]) -> None:  # noqa
         print(f"recording: {recording}", file=sys.stderr)
 
 
-def _media_engine(  # noqa: ANN202 - (MediaEngine, OutputFactory)
-    spec,  # noqa: ANN001 - EngineSpec
+def _media_engine(
+    spec: EngineSpec,
     overlays: list | None,
-    plan,  # noqa: ANN001 - OverlayPlan
-    controller,  # noqa: ANN001 - ShowController or None
-    feed=None,  # noqa: ANN001 - ChatFeed
+    plan: OverlayPlan | None,
+    controller: ShowController | None,
+    feed: ChatFeed | None = None,
     fallback: bool = False,
     on_notice: Callable[[str], None] | None = None,
-):
+) -> tuple[MediaEngine, OutputFactory]:
     """(engine, output factory): the media engine in its own process (``LIVE_CONSOLE_ENGINE=
     process``) or in this one (``inprocess``, the default for now) — docs/architecture.md."""
     from console.live.outputs import build_output
@@ -434,9 +452,9 @@ def _run_pipeline(
     secrets: list[str],
     overlays: list | None = None,
     on_second: Callable[[], None] | None = None,
-    controller=None,  # noqa: ANN001 - ShowController: the session is journaled there
+    controller: ShowController | None = None,  # the session is journaled there
     rehearsal: bool = False,
-    plan=None,  # noqa: ANN001 - OverlayPlan: the overlays the media process builds
+    plan: OverlayPlan | None = None,  # the overlays the media process builds
 ) -> int:
     """``stream`` and ``demo``: a LiveSession whose outputs are the pipeline's from the start."""
     from console.live.session import LiveSession
@@ -545,7 +563,7 @@ def _host_port(text: str, what: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def _run_destinations(args: argparse.Namespace, settings) -> tuple[list, dict]:  # noqa: ANN001
+def _run_destinations(args: argparse.Namespace, settings: Settings) -> tuple[list, dict]:
     """``--destination`` values → destinations and their keys (from the keyring)."""
     from urllib.parse import urlsplit
 
@@ -744,7 +762,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _resume_offer(args, live, settings, dests, keys):  # noqa: ANN001, ANN202
+def _resume_offer(
+    args: argparse.Namespace,
+    live: LiveSession,
+    settings: Settings,
+    dests: list[Any],  # Destination from --destination, or the settings' destinations
+    keys: dict[str, str | None],
+) -> tuple[list[ResumeOffer], list[Any], dict[str, str | None]]:
     """The unfinished session (a crash): printed as an offer, or with ``--resume`` taken —
     ([offer], the session's destinations and keys); else ([], dests, keys)."""
     offer = live.resume_offer()
@@ -777,7 +801,16 @@ def _resume_offer(args, live, settings, dests, keys):  # noqa: ANN001, ANN202
     return [offer], dests, keys
 
 
-def _control_server(controller, live, go_live, address, password, overlays, canvas, folder):  # noqa: ANN001, ANN202
+def _control_server(
+    controller: ShowController,
+    live: LiveSession,
+    go_live: Callable[[Actor], None],
+    address: tuple[str, int],
+    password: str,
+    overlays: list[Any],
+    canvas: CanvasSettings,
+    folder: ShowFolder,
+) -> ObsWebSocketServer:
     """The obs-websocket control server over the running show: the live core's target
     (console/live/control_target.py): stream → the LiveSession (actor ``control:<client>``),
     record → a local recording in the show's recordings/, scene items → the overlay layers,
@@ -786,7 +819,7 @@ def _control_server(controller, live, go_live, address, password, overlays, canv
     from console.live.control_target import LiveControlTarget, engine_parts
     from console.live.outputs import recording_path
 
-    def stop(who) -> None:  # noqa: ANN001 - Actor
+    def stop(who: Actor) -> None:
         live.stop_live(who, reason="control")
 
     parts = engine_parts(
@@ -811,7 +844,13 @@ def _control_server(controller, live, go_live, address, password, overlays, canv
     return server
 
 
-def _panel_server(controller, audience, live, go_live, address):  # noqa: ANN001, ANN202
+def _panel_server(
+    controller: ShowController,
+    audience: LiveAudience,
+    live: LiveSession,
+    go_live: Callable[[Actor], None],
+    address: tuple[str, int],
+) -> PanelServer:
     """The phone panel over the running show (console/live/panel_target.py): the show's
     audience hub, health from the LiveSession; prints each role's QR and short code."""
     from console.live.panel_target import LivePanelTarget
@@ -820,7 +859,7 @@ def _panel_server(controller, audience, live, go_live, address):  # noqa: ANN001
     from console.panel.roles import ROLES
     from console.panel.server import PanelServer
 
-    def stop(who) -> None:  # noqa: ANN001 - Actor
+    def stop(who: Actor) -> None:
         live.stop_live(who, reason="panel")
 
     target = LivePanelTarget(controller, audience.hub, live, go_live, stop)
