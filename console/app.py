@@ -14,16 +14,21 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from console.errors import UserError
 from console.overlays.composition import default_rects, overlays_for
 from console.show.layout_store import ShowLayoutStore
 from console.show.opening import open_show
 
+if TYPE_CHECKING:  # the window is built on demand (the CLI imports this module)
+    from console.qt.QtWidgets import QApplication
+    from console.ui.main_window import MainWindow
+
 log = logging.getLogger(__name__)
 
 
-def build_app(argv: list[str] | None = None):  # noqa: ANN201 - QApplication
+def build_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication with theme, CJK-capable font and the language from the settings."""
     from console.qt.QtWidgets import QApplication
     from console.settings import load_settings
@@ -57,11 +62,11 @@ def build_app(argv: list[str] | None = None):  # noqa: ANN201 - QApplication
 
 
 def build_window(
-    app,  # noqa: ANN001
+    app: QApplication,
     show_path: str | Path | None = None,
     settings_folder: Path | None = None,
     clock: Callable[[], float] = time.time,
-):  # noqa: ANN201 - MainWindow
+) -> MainWindow:
     """The main window on the show at ``show_path`` (None: the demo show).
 
     A folder that is not a usable show raises ``UserError`` (one line naming the file and the

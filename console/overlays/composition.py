@@ -8,8 +8,16 @@ the window to get them.
 
 from __future__ import annotations
 
-from console.media.compositor import NormRect
+from typing import TYPE_CHECKING
+
+from console.media.compositor import Layer, NormRect
 from console.settings import CanvasSettings
+
+if TYPE_CHECKING:
+    from console.overlays.basic import BannerLayer
+    from console.overlays.chat import ChatFeed
+    from console.show.controller import ShowController
+    from console.show.folder import ShowFolder
 
 
 def demo_layout(orientation: str) -> dict[str, NormRect]:
@@ -19,7 +27,7 @@ def demo_layout(orientation: str) -> dict[str, NormRect]:
     return {"rehearsal": NormRect(0.02, 0.025, 0.2, 0.06)}
 
 
-def rehearsal_layer(orientation: str):  # noqa: ANN201 - a Layer
+def rehearsal_layer(orientation: str) -> BannerLayer:
     from console.overlays.basic import BannerLayer, BannerStyle
 
     return BannerLayer(
@@ -30,7 +38,9 @@ def rehearsal_layer(orientation: str):  # noqa: ANN201 - a Layer
     )
 
 
-def show_layers(controller, folder, canvas: CanvasSettings) -> list:  # noqa: ANN001
+def show_layers(
+    controller: ShowController, folder: ShowFolder, canvas: CanvasSettings
+) -> list[Layer]:
     """The show's overlay layers (product card, coupon, flash sale, lottery, poll) for ``canvas``."""
     from console.overlays.show_layers import build_show_layers
 
@@ -46,7 +56,12 @@ def show_layers(controller, folder, canvas: CanvasSettings) -> list:  # noqa: AN
     )
 
 
-def overlays_for(controller, folder, canvas: CanvasSettings, feed=None) -> list:  # noqa: ANN001
+def overlays_for(
+    controller: ShowController,
+    folder: ShowFolder,
+    canvas: CanvasSettings,
+    feed: ChatFeed | None = None,
+) -> list[Layer]:
     """Every overlay of the window: the show's layers, the chat overlay (fed by ``feed``, a
     ``ChatFeed``) and the pinned-comment banner, and on top the rehearsal badge."""
     from console.overlays.audience_layers import audience_layers
@@ -63,7 +78,9 @@ def overlays_for(controller, folder, canvas: CanvasSettings, feed=None) -> list:
     ]
 
 
-def default_rects(controller, folder, orientation: str) -> dict[str, NormRect]:  # noqa: ANN001
+def default_rects(
+    controller: ShowController, folder: ShowFolder, orientation: str
+) -> dict[str, NormRect]:
     """Default placements of every overlay for an orientation (a new orientation starts here)."""
     canvas = CanvasSettings(720, 1280) if orientation == "portrait" else CanvasSettings(1280, 720)
     return {lay.name: lay.rect for lay in overlays_for(controller, folder, canvas)}

@@ -8,6 +8,7 @@ unreadable file, all give ``None`` and the layer draws a neutral placeholder.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from console.qt.QtCore import Qt
@@ -50,7 +51,7 @@ class ImageCache:
             self._images[ref] = image
         return image
 
-    def preload(self, refs) -> None:  # noqa: ANN001 - any iterable of str
+    def preload(self, refs: Iterable[str]) -> None:
         for ref in refs:
             self.get(ref)
 

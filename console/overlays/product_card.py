@@ -24,7 +24,7 @@ from console.overlays.text import (
     Painter,
 )
 from console.qt.QtCore import QRectF
-from console.qt.QtGui import QColor, QPen
+from console.qt.QtGui import QColor, QPainter, QPen
 from console.show.catalog import Product
 from console.show.money import CURRENCY_SYMBOLS, format_money
 from console.show.state import ShowState
@@ -197,7 +197,7 @@ class ProductCardLayer(ShowLayer):
                 ALIGN_RIGHT | ALIGN_VCENTER,
             )
 
-    def _picture(self, p, product: Product, rect: QRectF, radius: float) -> None:  # noqa: ANN001
+    def _picture(self, p: QPainter, product: Product, rect: QRectF, radius: float) -> None:
         image = None
         if self.images is not None and product.images:
             image = self.images.scaled(product.images[0], round(rect.width()), round(rect.height()))
@@ -209,7 +209,7 @@ class ProductCardLayer(ShowLayer):
             p.drawImage(rect.topLeft(), image)
         p.restore()
 
-    def _placeholder(self, p, rect: QRectF) -> None:  # noqa: ANN001
+    def _placeholder(self, p: QPainter, rect: QRectF) -> None:
         """A neutral tile with a simple shopping-bag glyph (no text: nothing to overflow)."""
         p.fillRect(rect, self.style.color("placeholder"))
         s = rect.width() * 0.36
@@ -225,7 +225,7 @@ class ProductCardLayer(ShowLayer):
         p.restore()
 
     @staticmethod
-    def _sound_bars(p, rect: QRectF) -> None:  # noqa: ANN001
+    def _sound_bars(p: QPainter, rect: QRectF) -> None:
         """Three little bars (the "live, talking" glyph next to 讲解中)."""
         w = rect.width() / 5
         for i, frac in enumerate((0.45, 0.8, 0.6)):

@@ -26,6 +26,7 @@ from console.qt.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 from console.timefmt import hms
 from console.ui.plain import plain_label
@@ -53,7 +54,12 @@ def session_text(s: Session) -> str:
 
 
 class ClipsDialog(QDialog):
-    def __init__(self, show: str | Path, parent=None, tasks: BackgroundTasks | None = None) -> None:  # noqa: ANN001
+    def __init__(
+        self,
+        show: str | Path,
+        parent: QWidget | None = None,
+        tasks: BackgroundTasks | None = None,
+    ) -> None:
         super().__init__(parent)
         self.show_path = Path(show)
         self.tasks = tasks or BackgroundTasks(self, max_threads=1)

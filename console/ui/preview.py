@@ -13,7 +13,7 @@ import time
 import cv2
 import numpy as np
 
-from console.media.compositor import NormRect, VideoLayer
+from console.media.compositor import Layer, NormRect, VideoLayer
 from console.qt.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from console.qt.QtGui import QBrush, QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from console.qt.QtWidgets import QSizePolicy, QWidget
@@ -118,7 +118,7 @@ class PreviewWidget(QWidget):
     def overlay_layers(self) -> list:
         return [lay for lay in self.session.scene.layers if not isinstance(lay, VideoLayer)]
 
-    def _layer(self, name: str):  # noqa: ANN202
+    def _layer(self, name: str) -> Layer | None:
         for lay in self.overlay_layers():
             if lay.name == name:
                 return lay

@@ -13,12 +13,12 @@ import time
 
 from console.live.resume import ResumeOffer
 from console.qt.QtCore import QTimer
-from console.qt.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
+from console.qt.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 from console.ui.plain import plain_label
 
 
 class ResumeDialog(QDialog):
-    def __init__(self, offer: ResumeOffer, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, offer: ResumeOffer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.offer = offer
         self._opened = time.monotonic()
