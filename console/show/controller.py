@@ -26,8 +26,9 @@ from console.show.folder import ShowFolder
 from console.show.journal import Event, Journal, MalformedEvent, canonical_json
 from console.show.lottery import SeedVault
 from console.show.promotions import Promotions
+from console.show.reducer import reduce
 from console.show.rundown import Rundown, cue_command
-from console.show.state import CATALOG_LOADED, CUE_FAILED, SHOW_PREFIX, ShowState, reduce
+from console.show.state import CATALOG_LOADED, CUE_FAILED, SHOW_PREFIX, ShowState
 from console.subscribers import Subscribers
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,8 @@ import pytest
 from console.errors import UserError
 from console.show import commands as c
 from console.show.journal import Journal
-from console.show.state import ShowState, reduce
+from console.show.reducer import reduce
+from console.show.state import ShowState
 from tests.unit.show.helpers import FakeClock, make_controller, replay
 
 
