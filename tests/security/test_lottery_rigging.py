@@ -289,7 +289,7 @@ class OrderCheckingJournal(Journal):
         return super().append(kind, payload, *args, **kwargs)
 
 
-def test_the_seed_is_sealed_before_its_commitment_is_journaled(tmp_path):
+def test_the_seed_is_sealed_before_its_commitment_is_journaled(tmp_path: Path):
     journal = OrderCheckingJournal(tmp_path / "journal.sqlite")
     with ShowController(journal, Catalog(products()), clock=FakeClock()) as ctl:
         ctl.execute(c.OpenLottery("耳机", 19900, "present", 1))  # default entry: 3 minutes

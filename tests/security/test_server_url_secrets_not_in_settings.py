@@ -4,11 +4,15 @@ Custom destination's row title."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import pytest
 
 from console.platforms.presets import secure_server, split_push_url
 from console.settings import DestinationSettings, Settings, save_settings, settings_path
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
 
 SECRET = "abc123secret"
 SERVER = f"rtmp://push.example.com/live?vhost=v1&txSecret={SECRET}"
@@ -28,7 +32,7 @@ def test_user_info_is_refused_without_echoing_it() -> None:
     assert "ssw0rd" not in str(err.value) and "user:" not in str(err.value)
 
 
-def test_dialog_keeps_the_secret_out_of_settings_and_the_row_title(qtbot) -> None:  # noqa: ANN001
+def test_dialog_keeps_the_secret_out_of_settings_and_the_row_title(qtbot: QtBot) -> None:
     from console.ui.destinations import DestinationDialog, DestinationRow
 
     dialog = DestinationDialog()
@@ -56,7 +60,7 @@ def test_dialog_keeps_the_secret_out_of_settings_and_the_row_title(qtbot) -> Non
     assert SECRET not in row.detail.text()
 
 
-def test_dialog_without_key_refuses_a_signed_server(qtbot) -> None:  # noqa: ANN001
+def test_dialog_without_key_refuses_a_signed_server(qtbot: QtBot) -> None:
     from console.ui.destinations import DestinationDialog
 
     dialog = DestinationDialog(dest=DestinationSettings(id="d1", server=""), has_key=True)

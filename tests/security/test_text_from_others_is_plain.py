@@ -10,6 +10,7 @@ video get the chat's sanitiser: no control, bidi-override or zero-width characte
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -22,6 +23,15 @@ from console.ui.plain import plain_label, plain_tooltip
 from tests.ui.audience_helpers import comment, write_audience_prefs
 from tests.ui.conftest import console_app, make_window  # noqa: F401 - the window fixtures
 from tests.unit.overlays.scenario import Clock, open_show, render_scene, run_everything
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+    from console.qt.QtWidgets import QApplication
+    from console.ui.main_window import MainWindow
 
 TITLE = "<h1>HUGE</h1><img src='file:///etc/passwd'>保温杯"
 COMMENT = "<font size=7 color=red>BIG</font> <a href='http://evil.example'>点我</a>"
@@ -54,7 +64,7 @@ def tooltip_shows(tip: str) -> str:
     return doc.toPlainText()
 
 
-def all_tooltips(root: QWidget, window) -> list[str]:  # noqa: ANN001
+def all_tooltips(root: QWidget, window: MainWindow) -> list[str]:
     tips = [w.toolTip() for w in [root, *root.findChildren(QWidget)] if w.toolTip()]
     for lst in root.findChildren(QListWidget):
         tips += [lst.item(i).toolTip() for i in range(lst.count()) if lst.item(i).toolTip()]
@@ -71,7 +81,10 @@ def _quiet_audience() -> None:
     write_audience_prefs(simulated=False)
 
 
-def test_window_shows_hostile_text_as_text(make_window, qtbot) -> None:  # noqa: ANN001, F811
+def test_window_shows_hostile_text_as_text(
+    make_window: Callable[..., MainWindow],  # noqa: F811 - the fixture imported above
+    qtbot: QtBot,
+) -> None:
     window = make_window()
     ctl = window.controller
     catalog = Catalog(
@@ -112,7 +125,7 @@ def test_window_shows_hostile_text_as_text(make_window, qtbot) -> None:  # noqa:
             assert not carries_markup(tip), tip[:80]  # escaped, so shown as the characters
 
 
-def test_plain_helpers_show_exactly_the_text(qapp) -> None:  # noqa: ANN001
+def test_plain_helpers_show_exactly_the_text(qapp: QApplication) -> None:
     label = plain_label(COMMENT)
     assert label.textFormat() == Qt.TextFormat.PlainText and label.text() == COMMENT
     tip = plain_tooltip(COMMENT + "\nline 2 & more")
@@ -126,7 +139,7 @@ FORBIDDEN = ("\u202e", "\u202c", "\u200b", "\x07", "\u2066", "\u2069", "\ufeff")
 
 
 @pytest.mark.usefixtures("gui_app")
-def test_overlays_draw_no_control_bidi_or_zero_width(tmp_path) -> None:  # noqa: ANN001
+def test_overlays_draw_no_control_bidi_or_zero_width(tmp_path: Path) -> None:
     clock = Clock()
     ctl = open_show(tmp_path, clock)
     try:

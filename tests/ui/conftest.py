@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from console.qt.QtWidgets import QApplication
+    from tests.fixtures.media import MemoryKeyring
+
 
 @pytest.fixture
-def console_app(qapp):  # noqa: ANN001, ANN201 - pytest-qt's QApplication
+def console_app(qapp: QApplication):  # noqa: ANN201 - pytest-qt's QApplication
     from console.qt.QtWidgets import QApplication
 
     if not isinstance(qapp, QApplication):
@@ -21,7 +28,7 @@ def console_app(qapp):  # noqa: ANN001, ANN201 - pytest-qt's QApplication
 
 
 @pytest.fixture
-def make_window(console_app, qtbot, memory_keyring) -> Iterator:  # noqa: ANN001
+def make_window(console_app: QApplication, qtbot: QtBot, memory_keyring: MemoryKeyring) -> Iterator:
     """Factory: ``make_window(**settings_changes)`` → a shown MainWindow on the demo show."""
     from console.app import build_window
     from console.settings import load_settings, save_settings

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
 from tests.ui.audience_helpers import write_audience_prefs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytestqt.qtbot import QtBot
+
+    from console.qt.QtWidgets import QApplication
+    from console.ui.main_window import MainWindow
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -31,11 +40,11 @@ class FakeClock:
         return self.t
 
 
-def layer(window, name: str):  # noqa: ANN001, ANN201
+def layer(window: MainWindow, name: str):  # noqa: ANN201
     return next(lay for lay in window.session.scene.layers if lay.name == name)
 
 
-def capture_frames(window) -> dict:  # noqa: ANN001
+def capture_frames(window: MainWindow) -> dict:
     """Keep the newest full-size composited frame the pipeline hands to the preview."""
     box: dict = {"n": 0, "frame": None}
     bridge = window.session.preview
@@ -66,7 +75,9 @@ def render_alone(lay, width: int, height: int) -> np.ndarray:  # noqa: ANN001
     return rows[:, :w].copy()  # copy: the QImage's buffer goes with it
 
 
-def test_window_runs_the_demo_show_from_the_assistant_panel(make_window, qtbot) -> None:  # noqa: ANN001
+def test_window_runs_the_demo_show_from_the_assistant_panel(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     from platformdirs import user_data_dir
 
     from console.show import state as st
@@ -207,7 +218,9 @@ def test_window_runs_the_demo_show_from_the_assistant_panel(make_window, qtbot) 
     assert not window.assistant_dock.isFloating()
 
 
-def test_lottery_open_close_draw_from_the_panel(make_window, qtbot) -> None:  # noqa: ANN001
+def test_lottery_open_close_draw_from_the_panel(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     from console.show.commands import AddLotteryEntrant
 
     clock = FakeClock()
@@ -271,7 +284,9 @@ def test_lottery_open_close_draw_from_the_panel(make_window, qtbot) -> None:  # 
     assert "奖品已送完" in report.to_text() and "by assistant" in report.to_text()
 
 
-def test_bad_show_folder_is_one_clear_line(console_app, tmp_path, capsys) -> None:  # noqa: ANN001
+def test_bad_show_folder_is_one_clear_line(
+    console_app: QApplication, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from console.app import build_window
     from console.cli import main
     from console.errors import UserError

@@ -3,11 +3,20 @@ and a draw asks first, then is journaled as an override."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from console.show.commands import AddLotteryEntrant, OpenLottery
 from console.show.uplink_hold import UplinkWatcher
 from tests.ui.audience_helpers import write_audience_prefs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytestqt.qtbot import QtBot
+
+    from console.ui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +34,9 @@ class FakeClock:
         return self.t
 
 
-def test_a_draw_while_the_stream_is_down_asks_and_is_journaled(make_window, qtbot) -> None:  # noqa: ANN001
+def test_a_draw_while_the_stream_is_down_asks_and_is_journaled(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     clock = FakeClock()
     window = make_window(clock=clock)
     panel, controller = window.assistant, window.controller

@@ -7,8 +7,17 @@ import http.client
 import json
 import socket
 import time
+from typing import TYPE_CHECKING
 
 from tests.ui.audience_helpers import comment, write_audience_prefs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+    from console.ui.main_window import MainWindow
 
 
 class FakeClock:
@@ -27,7 +36,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_simulated_audience_in_rehearsal_comments_over_time(make_window, qtbot) -> None:  # noqa: ANN001
+def test_simulated_audience_in_rehearsal_comments_over_time(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     clock = FakeClock()
     window = make_window(clock=clock)  # rehearsal, simulated audience on by default
     assert window.settings.rehearsal and window.sim_action.isChecked()
@@ -59,7 +70,9 @@ def test_simulated_audience_in_rehearsal_comments_over_time(make_window, qtbot) 
     assert window.audience.host.attached() == []
 
 
-def test_going_live_with_the_simulated_audience_is_refused(make_window, qtbot) -> None:  # noqa: ANN001
+def test_going_live_with_the_simulated_audience_is_refused(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     from console.settings import DestinationSettings
 
     window = make_window()  # rehearsal: the simulated audience is attached
@@ -101,7 +114,9 @@ def test_going_live_with_the_simulated_audience_is_refused(make_window, qtbot) -
     assert not window.session.live and window.session.hub.outputs == []
 
 
-def test_compliance_tab_lists_findings_and_rechecks(make_window, qtbot) -> None:  # noqa: ANN001
+def test_compliance_tab_lists_findings_and_rechecks(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     write_audience_prefs(simulated=False)
     window = make_window()
     panel = window.assistant
@@ -129,7 +144,9 @@ def test_compliance_tab_lists_findings_and_rechecks(make_window, qtbot) -> None:
     window.set_language("en")
 
 
-def test_local_ingest_from_the_menu_and_plugin_failures(make_window, qtbot) -> None:  # noqa: ANN001
+def test_local_ingest_from_the_menu_and_plugin_failures(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     port = free_port()
     write_audience_prefs(simulated=False, ingest_port=port)
     window = make_window()
@@ -177,7 +194,9 @@ def test_local_ingest_from_the_menu_and_plugin_failures(make_window, qtbot) -> N
     assert window.session.running or window.session.starting  # the console carries on
 
 
-def test_replay_a_recorded_chat_in_rehearsal_only(make_window, qtbot, tmp_path) -> None:  # noqa: ANN001
+def test_replay_a_recorded_chat_in_rehearsal_only(
+    make_window: Callable[..., MainWindow], qtbot: QtBot, tmp_path: Path
+) -> None:
     log = tmp_path / "earlier-show.jsonl"
     lines = [comment(f"回放评论 {i}", user=f"r{i}") for i in range(5)]
     log.write_text(

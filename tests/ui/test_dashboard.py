@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from console.analytics.live import LiveStats
 from console.analytics.load import load_show
 from tests.unit.analytics.scripted import T0, build_scripted_show
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
 
-def test_dashboard_shows_the_live_numbers(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+
+def test_dashboard_shows_the_live_numbers(qtbot: QtBot, tmp_path: Path) -> None:
     from console.ui.dashboard import DashboardPanel
 
     events = load_show(build_scripted_show(tmp_path / "show")).events

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from console.show.commands import PinProduct
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytestqt.qtbot import QtBot
+
+    from console.ui.main_window import MainWindow
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def journal_kinds(window) -> list[str]:  # noqa: ANN001
+def journal_kinds(window: MainWindow) -> list[str]:
     return [e.kind for e in window.controller.journal.events()]
 
 
-def test_dashboard_follows_the_show_and_writes_the_report(make_window, qtbot) -> None:  # noqa: ANN001
+def test_dashboard_follows_the_show_and_writes_the_report(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     window = make_window()
     assert window.dashboard is not None
     product = next(iter(window.controller.state.products.values()))
@@ -36,7 +46,9 @@ def test_dashboard_follows_the_show_and_writes_the_report(make_window, qtbot) ->
     assert product.title in html
 
 
-def test_a_session_is_journaled_with_health_samples(make_window, qtbot) -> None:  # noqa: ANN001
+def test_a_session_is_journaled_with_health_samples(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     window = make_window(rehearsal=True)
     qtbot.waitUntil(lambda: window.session.running, timeout=10000)
     window.go_live()

@@ -4,10 +4,20 @@ restart — the reopened show pins the same comment and keeps the user blocked."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from console.show.demo import copy_demo_show
 from tests.ui.audience_helpers import comment, write_audience_prefs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+    from console.ui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -24,14 +34,14 @@ def submit(window, qtbot, *events: dict) -> list:  # noqa: ANN001
     return model.items[before:]
 
 
-def close(window, qtbot) -> None:  # noqa: ANN001
+def close(window: MainWindow, qtbot: QtBot) -> None:
     window.close()
     qtbot.waitUntil(lambda: window.closed, timeout=20000)
 
 
 def test_pin_and_block_are_journaled_by_the_window_and_survive_a_restart(
-    make_window, qtbot, tmp_path
-) -> None:  # noqa: ANN001
+    make_window: Callable[..., MainWindow], qtbot: QtBot, tmp_path: Path
+) -> None:
     show = copy_demo_show(tmp_path / "show")
     window = make_window(show_path=show)
     qtbot.waitUntil(lambda: window.session.running, timeout=20000)

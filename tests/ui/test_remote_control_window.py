@@ -8,16 +8,24 @@ test keeps turning (qtbot.waitUntil)."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import pytest
 
 from console.qt.QtCore import Qt
 from tests.fixtures.rtmp_servers import free_port
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytestqt.qtbot import QtBot
+
+    from console.ui.main_window import MainWindow
+
 obs = pytest.importorskip("obsws_python")
 
 
-def _item(window, name: str):  # noqa: ANN001, ANN202
+def _item(window: MainWindow, name: str):  # noqa: ANN202
     for i in range(window.layers_list.count()):
         item = window.layers_list.item(i)
         if item.data(Qt.ItemDataRole.UserRole) == name:
@@ -25,7 +33,9 @@ def _item(window, name: str):  # noqa: ANN001, ANN202
     raise AssertionError(f"no layer {name} in the list")
 
 
-def test_obs_client_toggles_a_layer_and_mutes_an_input_in_the_window(make_window, qtbot):
+def test_obs_client_toggles_a_layer_and_mutes_an_input_in_the_window(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+):
     window = make_window()
     qtbot.waitUntil(lambda: bool(window.session.running and window.strips), timeout=30000)
     port = free_port()
@@ -70,7 +80,7 @@ def test_obs_client_toggles_a_layer_and_mutes_an_input_in_the_window(make_window
     assert window.remote_server is None and window.remote_badge.isHidden()
 
 
-def test_header_counts_the_connected_client(make_window, qtbot):
+def test_header_counts_the_connected_client(make_window: Callable[..., MainWindow], qtbot: QtBot):
     window = make_window()
     qtbot.waitUntil(lambda: window.session.running, timeout=30000)
     port = free_port()

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from console.qt.QtCore import QTimer
 from console.qt.QtGui import QColor, QImage
 from console.qt.QtWidgets import QApplication, QFileDialog
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytestqt.qtbot import QtBot
+
+    from console.ui.main_window import MainWindow
 
 
 def _answer_file_dialog(path: Path | None) -> QTimer:
@@ -29,7 +37,9 @@ def _answer_file_dialog(path: Path | None) -> QTimer:
     return timer
 
 
-def test_image_picker_switches_the_video_and_cancel_keeps_it(make_window, qtbot, tmp_path):  # noqa: ANN001
+def test_image_picker_switches_the_video_and_cancel_keeps_it(
+    make_window: Callable[..., MainWindow], qtbot: QtBot, tmp_path: Path
+):
     image = QImage(64, 48, QImage.Format.Format_RGB32)
     image.fill(QColor("#3366cc"))
     png = tmp_path / "slide.png"

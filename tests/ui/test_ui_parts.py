@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -24,6 +25,14 @@ from console.settings import (
     save_settings,
     settings_path,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytestqt.qtbot import QtBot
+
+    from console.qt.QtWidgets import QApplication
+    from console.ui.main_window import MainWindow
 
 
 def test_presets_cover_the_platforms_with_safe_zones() -> None:
@@ -149,7 +158,7 @@ def test_settings_migration_hook(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cs.load_settings().rehearsal is True  # unreadable: the defaults
 
 
-def test_ui_font_covers_chinese(console_app) -> None:  # noqa: ANN001
+def test_ui_font_covers_chinese(console_app: QApplication) -> None:
     from console.qt.QtGui import QColor, QFontMetrics, QImage, QPainter, QRawFont
     from console.ui.i18n import CJK_SAMPLE, ui_font
 
@@ -182,7 +191,9 @@ def test_ui_font_covers_chinese(console_app) -> None:  # noqa: ANN001
     assert console_app.font().families()[0] == font.families()[0]
 
 
-def test_missing_microphone_is_stated_and_silence_used(make_window, qtbot) -> None:  # noqa: ANN001
+def test_missing_microphone_is_stated_and_silence_used(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     from console.settings import AudioSlot, SourceSettings
 
     window = make_window(

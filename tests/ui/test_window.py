@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import av
 import pytest
@@ -11,6 +12,13 @@ import pytest
 from console.media.output import OutputState
 from console.settings import config_dir
 from tests.ui.audience_helpers import write_audience_prefs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytestqt.qtbot import QtBot
+
+    from console.ui.main_window import MainWindow
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SECRET = "uiSECRETkey42"
@@ -22,12 +30,14 @@ def _quiet_audience() -> None:
     write_audience_prefs(simulated=False)
 
 
-def wait_frames(qtbot, window, n: int = 10, timeout: int = 20000) -> None:  # noqa: ANN001
+def wait_frames(qtbot: QtBot, window: MainWindow, n: int = 10, timeout: int = 20000) -> None:
     start = window.preview.frames_received
     qtbot.waitUntil(lambda: window.preview.frames_received >= start + n, timeout=timeout)
 
 
-def test_window_opens_on_the_demo_and_previews(make_window, qtbot) -> None:  # noqa: ANN001
+def test_window_opens_on_the_demo_and_previews(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     window = make_window()
     assert window.settings.rehearsal
     assert "REHEARSAL" in window.mode_badge.text()
@@ -127,7 +137,9 @@ def test_go_live_to_nginx_health_and_recording(
         assert b"sign=abc" not in data, p
 
 
-def test_rehearsal_refuses_a_real_destination(make_window, qtbot) -> None:  # noqa: ANN001
+def test_rehearsal_refuses_a_real_destination(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     from console.settings import DestinationSettings
 
     window = make_window(rehearsal=True)
@@ -149,7 +161,9 @@ def test_rehearsal_refuses_a_real_destination(make_window, qtbot) -> None:  # no
     assert window.session.hub.outputs == []
 
 
-def test_expiring_key_is_warned_before_going_live(make_window, qtbot) -> None:  # noqa: ANN001
+def test_expiring_key_is_warned_before_going_live(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     window = make_window(rehearsal=False)
     wait_frames(qtbot, window, 5)
     expire = int(time.time()) + 20 * 60
@@ -171,7 +185,9 @@ def test_expiring_key_is_warned_before_going_live(make_window, qtbot) -> None:  
     assert not window.session.live and window.session.hub.outputs == []
 
 
-def test_language_switch_changes_labels(make_window, qtbot) -> None:  # noqa: ANN001
+def test_language_switch_changes_labels(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     window = make_window()
     assert window.destinations_box.title() == "Destinations"
     window.set_language("zh_CN")
@@ -182,7 +198,9 @@ def test_language_switch_changes_labels(make_window, qtbot) -> None:  # noqa: AN
     qtbot.waitUntil(lambda: window.destinations_box.title() == "Destinations", timeout=3000)
 
 
-def test_landscape_canvas_and_layout_editing(make_window, qtbot) -> None:  # noqa: ANN001
+def test_landscape_canvas_and_layout_editing(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     from console.qt.QtCore import QPoint, Qt
     from console.settings import CanvasSettings, load_settings
 
@@ -229,7 +247,7 @@ def test_landscape_canvas_and_layout_editing(make_window, qtbot) -> None:  # noq
     assert layout["landscape"][name]["visible"] is False
 
 
-def test_hotkeys_are_bound_and_listed(make_window, qtbot) -> None:  # noqa: ANN001
+def test_hotkeys_are_bound_and_listed(make_window: Callable[..., MainWindow], qtbot: QtBot) -> None:
     from console.ui.hotkeys import HOTKEYS
 
     window = make_window()

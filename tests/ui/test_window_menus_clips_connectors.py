@@ -11,13 +11,21 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+from typing import TYPE_CHECKING
 
 from console.clips import load_sessions
 from tests.integration.test_connectors_twitch import FakeTwitch
 from tests.ui.audience_helpers import write_audience_prefs
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-def _menu(window, title: str):  # noqa: ANN001, ANN202
+    from pytestqt.qtbot import QtBot
+
+    from console.ui.main_window import MainWindow
+
+
+def _menu(window: MainWindow, title: str):  # noqa: ANN202
     for act in window.menuBar().actions():
         if act.text().replace("&", "") == title:
             return act.menu()
@@ -28,7 +36,9 @@ def _texts(menu) -> list[str]:  # noqa: ANN001
     return [a.text().replace("&", "") for a in menu.actions()]
 
 
-def test_recordings_clips_opens_from_the_menu(make_window, qtbot) -> None:  # noqa: ANN001
+def test_recordings_clips_opens_from_the_menu(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     write_audience_prefs(simulated=False)
     window = make_window()
     menu = _menu(window, "Recordings")
@@ -43,7 +53,9 @@ def test_recordings_clips_opens_from_the_menu(make_window, qtbot) -> None:  # no
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
 
 
-def test_connector_state_in_the_audience_menu(make_window, qtbot) -> None:  # noqa: ANN001
+def test_connector_state_in_the_audience_menu(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     write_audience_prefs(simulated=False)
     window = make_window()
     audience_menu = _menu(window, "Audience")

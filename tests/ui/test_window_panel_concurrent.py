@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import requests
 from websockets.sync.client import connect
@@ -24,6 +25,13 @@ from console.qt.QtWidgets import QApplication
 from console.show.actor import Actor
 from console.show.controller import replay
 from tests.ui.audience_helpers import write_audience_prefs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytestqt.qtbot import QtBot
+
+    from console.ui.main_window import MainWindow
 
 PROTO = "live-console.v1"
 DEVICE = "Li phone"
@@ -89,7 +97,9 @@ class PanelClient:
             self.read()
 
 
-def test_window_and_panel_at_once_leave_one_consistent_journal(make_window, qtbot) -> None:  # noqa: ANN001
+def test_window_and_panel_at_once_leave_one_consistent_journal(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
     write_audience_prefs(simulated=False)
     window = make_window()
     assert window.assistant is not None

@@ -86,7 +86,7 @@ class FakeEngine:
 
 
 @pytest.fixture
-def controller(tmp_path):
+def controller(tmp_path: Path):
     folder = ShowFolder.open(copy_demo_show(tmp_path / "show"), writer=True)
     ctl = ShowController.open(folder)
     yield ctl

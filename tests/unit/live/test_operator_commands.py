@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from console.errors import UserError
@@ -11,9 +13,12 @@ from console.show.controller import ShowController
 from console.show.demo import copy_demo_show
 from console.show.folder import ShowFolder
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 @pytest.fixture
-def show(tmp_path):
+def show(tmp_path: Path):
     return copy_demo_show(tmp_path / "show")
 
 
