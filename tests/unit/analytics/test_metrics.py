@@ -10,7 +10,7 @@ import pytest
 from console.analytics.csvout import write_csvs
 from console.analytics.live import LiveStats
 from console.analytics.load import load_show
-from console.analytics.metrics import analyze
+from console.analytics.metrics import ShowAnalytics, analyze
 from console.analytics.report import analyze_show
 from tests.unit.analytics.scripted import CUP, EXPECTED, MASK, T0, TEA, build_scripted_show
 
@@ -21,18 +21,18 @@ def show(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def report(show: Path):  # noqa: ANN201
+def report(show: Path) -> ShowAnalytics:
     return analyze_show(show)
 
 
-def test_timeline_per_minute(report) -> None:  # noqa: ANN001
+def test_timeline_per_minute(report: ShowAnalytics) -> None:
     got = [(m.viewers, m.comments, m.likes, m.orders, m.gmv_cents) for m in report.minutes]
     assert got == EXPECTED["minutes"]
     assert [m.start - T0 for m in report.minutes] == [0, 60, 120]
     assert report.start == T0 and report.end == T0 + 179
 
 
-def test_totals(report) -> None:  # noqa: ANN001
+def test_totals(report: ShowAnalytics) -> None:
     t = report.totals
     for key in ("orders", "units", "gmv_cents", "comments", "likes", "peak_viewers"):
         assert t[key] == EXPECTED[key], key
@@ -41,18 +41,18 @@ def test_totals(report) -> None:  # noqa: ANN001
     assert t["avg_viewers"] == round((100 + 120 + 90) / 3)
 
 
-def test_funnel_for_the_show(report) -> None:  # noqa: ANN001
+def test_funnel_for_the_show(report: ShowAnalytics) -> None:
     f = report.funnel
     assert (f.viewers, f.interacted, f.carted, f.ordered) == EXPECTED["funnel"]
     assert f.conversion == pytest.approx(4 / 8)
 
 
-def test_funnel_per_pinned_product(report) -> None:  # noqa: ANN001
+def test_funnel_per_pinned_product(report: ShowAnalytics) -> None:
     got = {f.scope: tuple(f.counts()) for f in report.product_funnels}
     assert got == EXPECTED["product_funnels"]
 
 
-def test_per_product_table(report) -> None:  # noqa: ANN001
+def test_per_product_table(report: ShowAnalytics) -> None:
     rows = {r.product_id: r for r in report.products}
     for pid, expected in EXPECTED["products"].items():
         r = rows[pid]
@@ -74,7 +74,7 @@ def test_per_product_table(report) -> None:  # noqa: ANN001
     assert sum(r.gmv_cents for r in report.products) == EXPECTED["gmv_cents"]
 
 
-def test_bands(report) -> None:  # noqa: ANN001
+def test_bands(report: ShowAnalytics) -> None:
     got = [(b.kind, b.ref, b.start - T0, b.end - T0) for b in report.bands]
     assert got == [
         ("coupon", "coupon-1", 1, 121),
@@ -85,13 +85,13 @@ def test_bands(report) -> None:  # noqa: ANN001
     ]
 
 
-def test_top_questions_grouped(report) -> None:  # noqa: ANN001
+def test_top_questions_grouped(report: ShowAnalytics) -> None:
     got = [(q.text, q.count, q.users, q.product_id) for q in report.questions]
     assert got == EXPECTED["questions"]
     assert report.questions_total == 3
 
 
-def test_lottery_audit_verifies(report) -> None:  # noqa: ANN001
+def test_lottery_audit_verifies(report: ShowAnalytics) -> None:
     (lottery,) = report.lotteries
     assert lottery.verified is True and lottery.phase == "drawn"
     assert lottery.entrants == 2
@@ -100,11 +100,11 @@ def test_lottery_audit_verifies(report) -> None:  # noqa: ANN001
     assert "VERIFIED" in lottery.checks
 
 
-def test_no_health_samples(report) -> None:  # noqa: ANN001
+def test_no_health_samples(report: ShowAnalytics) -> None:
     assert report.health.samples == 0
 
 
-def test_csv_files_carry_the_same_numbers(report, tmp_path: Path) -> None:  # noqa: ANN001
+def test_csv_files_carry_the_same_numbers(report: ShowAnalytics, tmp_path: Path) -> None:
     paths = write_csvs(report, tmp_path)
     assert [p.name for p in paths] == ["timeline.csv", "products.csv", "funnel.csv"]
 
@@ -134,7 +134,7 @@ def test_csv_files_carry_the_same_numbers(report, tmp_path: Path) -> None:  # no
     assert ("MASK-HA-10", "ordered", 1) in funnel
 
 
-def test_live_stats_agree_with_the_report(show: Path, report) -> None:  # noqa: ANN001
+def test_live_stats_agree_with_the_report(show: Path, report: ShowAnalytics) -> None:
     events = load_show(show).events
     live = LiveStats(clock=lambda: T0 + 179)
     live.replay(events)
@@ -160,7 +160,7 @@ def test_live_stats_mid_show_pinned_counters(show: Path) -> None:
     assert snap.comments_per_min == 2  # comments at 40 and 90 are within (39, 99]
 
 
-def test_analyze_is_independent_of_event_order(show: Path, report) -> None:  # noqa: ANN001
+def test_analyze_is_independent_of_event_order(show: Path, report: ShowAnalytics) -> None:
     events = load_show(show).events
     again = analyze(list(reversed(events)), report.title)
     assert again.totals == report.totals
