@@ -1,4 +1,5 @@
-"""Durations as the console writes them: ``m:ss``, from one hour ``h:mm:ss`` (one function).
+"""Durations as the console writes them: ``m:ss``, from one hour ``h:mm:ss`` (:func:`hms`), and
+a time left as ``2d 3h`` / ``5h 07m`` / ``42m`` (:func:`format_left`).
 
 Callers round as they mean it (elapsed time down, a countdown up, a clip's length to the
 nearest second) and pass whole seconds.
@@ -19,3 +20,13 @@ def hms(seconds: float, *, always_hours: bool = False, pad_minutes: bool = False
     if h or always_hours:
         return f"{h}:{m:02d}:{s:02d}"
     return f"{m:02d}:{s:02d}" if pad_minutes else f"{m}:{s:02d}"
+
+
+def format_left(seconds: float) -> str:
+    """``2d 3h``, ``5h 07m``, ``42m``: how long until (or since) a key expires."""
+    s = int(abs(seconds))
+    if s >= 86400:
+        return f"{s // 86400}d {s % 86400 // 3600}h"
+    if s >= 3600:
+        return f"{s // 3600}h {s % 3600 // 60:02d}m"
+    return f"{s // 60}m"

@@ -23,6 +23,7 @@ from typing import Any
 
 from console.errors import UserError
 from console.platforms.presets import is_loopback_url, key_status, preset_by_id
+from console.timefmt import format_left
 
 log = logging.getLogger(__name__)
 
@@ -93,16 +94,6 @@ def missing_keys(dests: Iterable[Any], keys: dict[str, str | None]) -> Refusal |
         f"No stream key for {', '.join(missing)}: edit the destination and paste the key.",
         missing,
     )
-
-
-def format_left(seconds: float) -> str:
-    """``2d 3h``, ``5h 07m``, ``42m`` (as the destinations panel says it)."""
-    s = int(abs(seconds))
-    if s >= 86400:
-        return f"{s // 86400}d {s % 86400 // 3600}h"
-    if s >= 3600:
-        return f"{s // 3600}h {s % 3600 // 60:02d}m"
-    return f"{s // 60}m"
 
 
 def key_warnings(dests: Iterable[Any], now: float | None = None) -> list[str]:

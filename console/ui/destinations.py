@@ -36,20 +36,12 @@ from console.qt.QtWidgets import (
 )
 from console.redaction import redact
 from console.settings import DestinationSettings
+from console.timefmt import format_left
 from console.ui.plain import plain_label
 
 
 def chinese_ui() -> bool:
     return QCoreApplication.translate("Language", "en") == "zh_CN"
-
-
-def format_left(seconds: float) -> str:
-    s = int(abs(seconds))
-    if s >= 86400:
-        return f"{s // 86400}d {s % 86400 // 3600}h"
-    if s >= 3600:
-        return f"{s // 3600}h {s % 3600 // 60:02d}m"
-    return f"{s // 60}m"
 
 
 def expiry_text(

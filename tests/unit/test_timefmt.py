@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console.timefmt import hms
+from console.timefmt import format_left, hms
 
 
 def test_under_an_hour_minutes_and_seconds() -> None:
@@ -26,3 +26,10 @@ def test_always_hours_and_padded_minutes() -> None:
 def test_negative_is_zero_and_fractions_are_cut() -> None:
     assert hms(-5) == "0:00"
     assert hms(59.99) == "0:59"
+
+
+def test_format_left_days_hours_minutes() -> None:
+    assert format_left(42 * 60 + 59) == "42m"
+    assert format_left(5 * 3600 + 7 * 60) == "5h 07m"
+    assert format_left(2 * 86400 + 3 * 3600 + 5) == "2d 3h"
+    assert format_left(-(5 * 3600 + 7 * 60)) == "5h 07m"  # expired that long ago
