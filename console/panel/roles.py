@@ -51,40 +51,28 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "block_user": (_CHAT, "block a user"),
 }
 
+# what the host's and the assistant's snapshots hold: everything about the running show
+_RUNNING_SHOW = frozenset(
+    {
+        "show",
+        "products",
+        "coupons",
+        "flash_sales",
+        "lotteries",
+        "polls",
+        "chat",
+        "numbers",
+        "health",
+        "rundown",
+        "stream",
+        "templates",
+    }
+)
+
 # what each role's snapshot holds (the server strips the rest before sending)
 SECTIONS: dict[str, frozenset[str]] = {
-    "host": frozenset(
-        {
-            "show",
-            "products",
-            "coupons",
-            "flash_sales",
-            "lotteries",
-            "polls",
-            "chat",
-            "numbers",
-            "health",
-            "rundown",
-            "stream",
-            "templates",
-        }
-    ),
-    "assistant": frozenset(
-        {
-            "show",
-            "products",
-            "coupons",
-            "flash_sales",
-            "lotteries",
-            "polls",
-            "chat",
-            "numbers",
-            "health",
-            "rundown",
-            "stream",
-            "templates",
-        }
-    ),
+    "host": _RUNNING_SHOW,
+    "assistant": _RUNNING_SHOW,
     "moderator": frozenset({"show", "chat", "numbers"}),
     "viewer": frozenset({"show", "numbers", "health"}),
 }
