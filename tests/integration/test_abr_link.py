@@ -13,6 +13,7 @@ import pytest
 
 from console.media.bitrate_policy import BitratePolicy
 from console.media.output import OutputState
+from console.media.pipeline import Pipeline
 from console.media.rtmp import RtmpPublisher
 from tests.integration.test_resilience import NoiseSource, build, encoded_at_least, unique_key
 from tests.waiting import wait_for
@@ -23,15 +24,15 @@ SIZE = (480, 270)
 AUDIO = 128_000
 
 
-def total_bps(pipeline) -> int:  # noqa: ANN001 - Pipeline
+def total_bps(pipeline: Pipeline) -> int:
     return pipeline.stats().video_bitrate + AUDIO
 
 
-def reasons(pipeline) -> list[str]:  # noqa: ANN001
+def reasons(pipeline: Pipeline) -> list[str]:
     return [c.reason for c in pipeline.bitrate_changes]
 
 
-def start(pipeline, *pubs: RtmpPublisher) -> None:  # noqa: ANN001
+def start(pipeline: Pipeline, *pubs: RtmpPublisher) -> None:
     pipeline.start()
     for pub in pubs:
         assert pub.wait_live(20), pub.error

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -17,6 +18,11 @@ from console.show.actor import Actor
 from console.show.controller import ShowController
 from console.show.demo import copy_demo_show
 from console.show.folder import ShowFolder
+
+if TYPE_CHECKING:
+    from console.live.engine import EngineStats
+    from console.live.outputs import OutputSpec
+    from console.media.output import StateCallback
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -68,7 +74,7 @@ class FakeEngine:
     def stop(self, timeout: float = 10.0) -> None:
         self.stopped = True
 
-    def add_output(self, output) -> None:  # noqa: ANN001
+    def add_output(self, output: FakeOutput) -> None:
         output.start()
         self.outputs.append(output)
 
@@ -79,7 +85,7 @@ class FakeEngine:
     def output_stats(self) -> list:
         return [o.stats() for o in self.outputs]
 
-    def stats(self):  # noqa: ANN201
+    def stats(self) -> EngineStats:
         from console.live.engine import EngineStats
 
         return EngineStats(render_fps=30.0, encoder="libx264", outputs=self.output_stats())
@@ -97,10 +103,10 @@ def dest(server: str, name: str = "room") -> DestinationSettings:
     return DestinationSettings(id=name, name=name, server=server, key_name=name)
 
 
-def session(controller, **kw) -> tuple[LiveSession, list[FakeOutput]]:  # noqa: ANN001
+def session(controller: ShowController, **kw: Any) -> tuple[LiveSession, list[FakeOutput]]:
     built: list[FakeOutput] = []
 
-    def factory(spec, on_state):  # noqa: ANN001
+    def factory(spec: OutputSpec, on_state: StateCallback | None) -> FakeOutput:
         out = FakeOutput(spec.name)
         built.append(out)
         return out
