@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import aiohttp
 import keyring
 from keyring.errors import KeyringError
 
@@ -382,6 +383,24 @@ class Connector:
     def malformed(self, what: str) -> None:
         self._count("malformed")
         log.warning("%s: skipped %s", self.platform, one_line(what))
+
+    def websocket_data(
+        self, msg: aiohttp.WSMessage, ws: Any, want: aiohttp.WSMsgType, closed: str
+    ) -> bool:
+        """Whether ``msg`` is a data message of type ``want``; a close or an error raises
+        :class:`Retry` (``closed`` says who closed), any other type is counted as malformed."""
+        if msg.type in (
+            aiohttp.WSMsgType.CLOSE,
+            aiohttp.WSMsgType.CLOSED,
+            aiohttp.WSMsgType.CLOSING,
+        ):
+            raise Retry(closed)
+        if msg.type == aiohttp.WSMsgType.ERROR:
+            raise Retry(f"connection error: {ws.exception()}")
+        if msg.type != want:
+            self.malformed(f"a {msg.type.name} WebSocket message")
+            return False
+        return True
 
     # ---- for subclasses
 

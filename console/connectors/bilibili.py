@@ -509,13 +509,8 @@ class BilibiliConnector(Connector):
                 msg = await asyncio.wait_for(ws.receive(), left)
             except TimeoutError:
                 continue  # the check above decides
-            if msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED,
-                            aiohttp.WSMsgType.CLOSING):  # fmt: skip
-                raise Retry("the danmaku server closed the connection")
-            if msg.type == aiohttp.WSMsgType.ERROR:
-                raise Retry(f"connection error: {ws.exception()}")
-            if msg.type != aiohttp.WSMsgType.BINARY:
-                self.malformed(f"a {msg.type.name} WebSocket message")
+            closed = "the danmaku server closed the connection"
+            if not self.websocket_data(msg, ws, aiohttp.WSMsgType.BINARY, closed):
                 continue
             try:
                 packets = list(unpack(msg.data))

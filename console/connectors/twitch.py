@@ -247,13 +247,9 @@ class TwitchConnector(Connector):
                 await ws.send_str("PING :live-console\r\n")
                 pinged_at = time.monotonic()
                 continue
-            if frame.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED,
-                              aiohttp.WSMsgType.CLOSING):  # fmt: skip
-                raise Retry("Twitch closed the connection")
-            if frame.type == aiohttp.WSMsgType.ERROR:
-                raise Retry(f"connection error: {ws.exception()}")
-            if frame.type != aiohttp.WSMsgType.TEXT:
-                self.malformed(f"a {frame.type.name} WebSocket message")
+            if not self.websocket_data(
+                frame, ws, aiohttp.WSMsgType.TEXT, "Twitch closed the connection"
+            ):
                 continue
             pinged_at = None  # anything from the server shows it is there
             # lines end with CRLF; a line split across frames waits for its end (and is lost,
