@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import web
 
@@ -53,3 +53,17 @@ class FakeServer:
     def paths(self) -> list[str]:
         with self.lock:
             return [r[1] for r in self.requests]
+
+
+class FakePlatform:
+    """A fake platform: its ``server`` (a :class:`FakeServer` serving ``self.app``) runs for the
+    ``with`` block."""
+
+    server: FakeServer
+
+    def __enter__(self) -> Self:
+        self.server.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.__exit__(*exc)

@@ -22,7 +22,7 @@ from aiohttp import WSMsgType, web
 from console.audience.hub import AudienceHub
 from console.audience.plugins import PluginContext, PluginHost
 from console.connectors.base import set_credential
-from tests.integration.fake_platforms import FakeServer
+from tests.integration.fake_platforms import FakePlatform, FakeServer
 from tests.unit.show.helpers import make_controller
 from tests.waiting import wait_for
 
@@ -89,7 +89,7 @@ LIKE = {
 RANK = {"cmd": "ONLINE_RANK_COUNT", "data": {"count": 88, "online_count": 1520}}
 
 
-class FakeBilibili:
+class FakeBilibili(FakePlatform):
     """room_init + getDanmuInfo + /sub; ``scripts[i]`` runs the i-th WebSocket connection."""
 
     def __init__(self, scripts, auth_code: int = 0, room_code: int = 0) -> None:
@@ -100,13 +100,6 @@ class FakeBilibili:
         self.heartbeats = 0
         self.connections = 0
         self.server = FakeServer(self.app)
-
-    def __enter__(self):
-        self.server.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.__exit__(*exc)
 
     def app(self, server: FakeServer) -> web.Application:
         app = web.Application()

@@ -15,7 +15,7 @@ from console.audience.plugins import PluginContext, PluginHost
 from console.connectors.base import set_credential
 from console.connectors.twitch import parse_line, unescape_tag
 from console.overlays.chat import ChatFeed
-from tests.integration.fake_platforms import FakeServer
+from tests.integration.fake_platforms import FakePlatform, FakeServer
 from tests.unit.show.helpers import make_controller
 from tests.waiting import wait_for
 
@@ -30,7 +30,7 @@ def privmsg(msg_id: str, login: str, uid: str, text: str, **tags: str) -> str:
     return f"@{tag_text} :{login}!{login}@{login}.tmi.twitch.tv PRIVMSG #shop :{text}"
 
 
-class FakeTwitch:
+class FakeTwitch(FakePlatform):
     def __init__(self, scripts, token: str | None = None) -> None:
         self.scripts = list(scripts)
         self.token = token
@@ -38,13 +38,6 @@ class FakeTwitch:
         self.pongs: list[str] = []
         self.connections = 0
         self.server = FakeServer(self.app)
-
-    def __enter__(self):
-        self.server.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.__exit__(*exc)
 
     def app(self, server: FakeServer) -> web.Application:
         app = web.Application()

@@ -14,7 +14,7 @@ from console.audience.hub import AudienceHub
 from console.audience.plugins import PluginContext, PluginHost
 from console.connectors.base import set_credential
 from console.overlays.chat import ChatFeed
-from tests.integration.fake_platforms import FakeServer
+from tests.integration.fake_platforms import FakePlatform, FakeServer
 from tests.unit.show.helpers import make_controller
 
 PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
@@ -66,7 +66,7 @@ BANNED = event("b1", "userBannedEvent", "UCmod", "Mod",
                                   "banType": "temporary", "banDurationSeconds": 300})  # fmt: skip
 
 
-class FakeYouTube:
+class FakeYouTube(FakePlatform):
     """``pages[token]`` answers liveChatMessages.list for that page token (a list is used in
     turn: an int item is an HTTP error status)."""
 
@@ -75,13 +75,6 @@ class FakeYouTube:
         self.chat = chat
         self.quota_left = quota_left
         self.server = FakeServer(self.app)
-
-    def __enter__(self):
-        self.server.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.__exit__(*exc)
 
     def app(self, server: FakeServer) -> web.Application:
         app = web.Application()
